@@ -1,0 +1,3 @@
+from sharelytics.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""The composition root: `create_app(settings)` wires storage, the click pipeline and the HTTP adapters.
+
+Nothing is wired at import time. The CLI, the tests and the workers all build the app through here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import AsyncIterator
+
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+from sharelytics.api.awesm.routes import awesm_routes
+from sharelytics.api.ratelimit import CreateRateLimiter
+from sharelytics.config import Settings, ensure_secret, load_settings
+from sharelytics.core.clicks.journal import ClickJournal
+from sharelytics.core.clicks.pipeline import ClickPipeline, start_pipeline
+from sharelytics.core.links.cache import LinkCache
+from sharelytics.core.links.domains import Domain, ensure_shared_domain
+from sharelytics.redirect import RedirectApp
+from sharelytics.storage.engine import make_engine
+
+log = logging.getLogger("sharelytics")
+
+
+@dataclass
+class Services:
+    """Everything a request handler or background task needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    shared_domain: Domain
+    journal: ClickJournal
+    link_cache: LinkCache
+    create_limiter: CreateRateLimiter
+    pipeline: ClickPipeline | None = field(default=None)
+
+
+def build_services(settings: Settings, engine: Engine | None = None) -> Services:
+    settings = ensure_secret(settings)
+    engine = engine or make_engine(settings.effective_database_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        shared_domain=ensure_shared_domain(engine, settings.effective_default_domain),
+        journal=ClickJournal(settings.journal_dir, segment_bytes=settings.journal_segment_bytes),
+        link_cache=LinkCache(engine, size=settings.link_cache_size, ttl=settings.link_cache_ttl),
+        create_limiter=CreateRateLimiter(settings),
+    )
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> ASGIApp:
+    """The ASGI app: the redirect in front (pure ASGI), the API router behind it."""
+    services = services or build_services(settings or load_settings())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # The click pipeline (journal -> database, or journal -> Redis stream) runs beside the server.
+        services.pipeline = start_pipeline(services)
+        try:
+            yield
+        finally:
+            services.pipeline.stop()
+            services.pipeline = None
+            services.journal.close()
+
+    api = Starlette(routes=awesm_routes(), lifespan=lifespan)
+    api.state.services = services
+    return RedirectApp(api, services)

@@ -1,0 +1,252 @@
+"""The command line: `serve`, `worker`, `settings` and the admin commands. Admin commands take `--json`."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any, Optional
+
+import orjson
+import typer
+
+from sharelytics.config import ENV_PREFIX, SETTINGS, Settings, ensure_secret, load_settings
+
+app = typer.Typer(help="sharelytics: sharing analytics with awe.sm and OneAll compatible APIs.", no_args_is_help=True)
+projects_app = typer.Typer(help="Projects (tenants): API keys, redirect status, privacy mode.", no_args_is_help=True)
+domains_app = typer.Typer(help="Link domains with their root and not-found redirects.", no_args_is_help=True)
+tools_app = typer.Typer(help="Applications and tools (the `tool` keys of the Create API).", no_args_is_help=True)
+app.add_typer(projects_app, name="projects")
+app.add_typer(domains_app, name="domains")
+app.add_typer(tools_app, name="tools")
+
+JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
+
+
+def _settings() -> Settings:
+    return ensure_secret(load_settings())
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from sharelytics.storage.engine import make_engine
+    from sharelytics.storage.migrate import upgrade
+
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    return engine
+
+
+def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
+    if as_json:
+        typer.echo(orjson.dumps(payload).decode())
+    else:
+        typer.echo("\n".join(lines))
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="Bind address.", envvar=ENV_PREFIX + "HOST"),
+    port: Optional[int] = typer.Option(None, help="Bind port.", envvar=ENV_PREFIX + "PORT"),
+    data_dir: Optional[str] = typer.Option(None, help="Data directory.", envvar=ENV_PREFIX + "DATA_DIR"),
+    database_url: Optional[str] = typer.Option(None, help="SQLAlchemy URL.", envvar=ENV_PREFIX + "DATABASE_URL"),
+    workers: Optional[int] = typer.Option(None, help="Worker processes.", envvar=ENV_PREFIX + "WORKERS"),
+) -> None:
+    """Serve the APIs and redirects; applies migrations first. In embedded mode also writes clicks."""
+    import uvicorn
+
+    overrides = {"host": host, "port": port, "data_dir": data_dir, "database_url": database_url, "workers": workers}
+    for name, value in overrides.items():  # worker processes read settings from the environment
+        if value is not None:
+            os.environ[ENV_PREFIX + name.upper()] = str(value)
+    settings = _settings()
+    os.environ[ENV_PREFIX + "SECRET"] = settings.secret
+    from sharelytics.core.links.domains import ensure_shared_domain
+
+    engine = _engine(settings)
+    ensure_shared_domain(engine, settings.effective_default_domain)
+    engine.dispose()
+    typer.echo(f"sharelytics serving on {settings.effective_public_url} (data in {settings.data_path})", err=True)
+    uvicorn.run(
+        "sharelytics.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        proxy_headers=True,
+    )
+
+
+@app.command("settings")
+def show_settings(as_json: bool = JsonOption) -> None:
+    """Print every setting with its value and where the value came from."""
+    current = load_settings()
+    payload = {s.name: getattr(current, s.name) for s in SETTINGS}
+    if "secret" in payload and payload["secret"]:
+        payload["secret"] = "(set)"
+    lines = [
+        f"{ENV_PREFIX}{s.name.upper():24} {payload[s.name]!s:40} [{current.sources.get(s.name, 'default')}] {s.help}"
+        for s in SETTINGS
+    ]
+    _emit(as_json, payload, lines)
+
+
+@projects_app.command("create")
+def projects_create(name: str, as_json: bool = JsonOption) -> None:
+    """Create a project with a default tool; prints its secrets once."""
+    from sharelytics.core.links.tools import create_tool
+    from sharelytics.core.projects.manage import create_project
+    from sharelytics.core.projects.model import ProjectError
+
+    engine = _engine(_settings())
+    try:
+        project, keys = create_project(engine, name)
+    except ProjectError as exc:
+        _fail(str(exc))
+    tool = create_tool(engine, project, "default", "main")
+    payload = {"id": project.id, "name": project.name, **dataclasses.asdict(keys), "tool_key": tool.key,
+               "tool": tool.label}
+    _emit(as_json, payload, [f"{k}: {v}" for k, v in payload.items()] + ["(the keys are shown only this once)"])
+
+
+@projects_app.command("list")
+def projects_list(as_json: bool = JsonOption) -> None:
+    """List projects (no secrets)."""
+    from sharelytics.core.projects.manage import list_projects
+
+    found = list_projects(_engine(_settings()))
+    rows = [{"id": p.id, "name": p.name, "redirect_status": p.redirect_status, "privacy_mode": p.privacy_mode,
+             "oneall_subdomain": p.oneall_subdomain, "oneall_public_key": p.oneall_public_key} for p in found]
+    _emit(as_json, {"projects": rows}, [f"{r['id']}\t{r['name']}\t{r['redirect_status']}\t{r['privacy_mode']}"
+                                        for r in rows])
+
+
+@projects_app.command("configure")
+def projects_configure(
+    project: str = typer.Argument(..., help="Project name or id."),
+    redirect_status: Optional[int] = typer.Option(None, help="301 or 302."),
+    privacy_mode: Optional[str] = typer.Option(None, help="full, truncated, hashed or none."),
+    create_rate_limit: Optional[int] = typer.Option(None, help="Create API requests per hour (0: unlimited)."),
+    default_domain: Optional[str] = typer.Option(None, help="Hostname of the project's default link domain."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Change a project's redirect status, privacy mode, rate limit or default domain."""
+    from sharelytics.core.links.domains import DomainError, domain_by_host_key
+    from sharelytics.core.projects.manage import configure_project, find_project
+    from sharelytics.core.projects.model import ProjectError
+
+    engine = _engine(_settings())
+    try:
+        found = find_project(engine, project)
+        domain_id = None
+        if default_domain:
+            domain = domain_by_host_key(engine, default_domain.lower())
+            if domain is None or domain.project_id not in (None, found.id):
+                raise DomainError(f"{default_domain} is not one of this project's domains")
+            domain_id = domain.id
+        updated = configure_project(engine, found, redirect_status=redirect_status, privacy_mode=privacy_mode,
+                                    create_rate_limit=create_rate_limit, default_domain_id=domain_id)
+    except (ProjectError, DomainError) as exc:
+        _fail(str(exc))
+    payload = {"id": updated.id, "name": updated.name, "redirect_status": updated.redirect_status,
+               "privacy_mode": updated.privacy_mode, "create_rate_limit": updated.create_rate_limit,
+               "default_domain_id": updated.default_domain_id}
+    _emit(as_json, payload, [f"{k}: {v}" for k, v in payload.items()])
+
+
+@domains_app.command("add")
+def domains_add(
+    hostname: str = typer.Argument(..., help="e.g. shl.by, https://CuteOn.Me or dom.ai/n"),
+    project: Optional[str] = typer.Option(None, help="Owning project (name or id); omitted: shared by all."),
+    root_redirect: Optional[str] = typer.Option(None, help="Where the domain's root redirects."),
+    not_found_redirect: Optional[str] = typer.Option(None, help="Where unknown paths redirect."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Register a link domain."""
+    from sharelytics.core.links.domains import DomainError, add_domain
+    from sharelytics.core.projects.manage import find_project
+    from sharelytics.core.projects.model import ProjectError
+
+    engine = _engine(_settings())
+    try:
+        owner = find_project(engine, project) if project else None
+        domain = add_domain(engine, hostname, owner, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
+    except (ProjectError, DomainError) as exc:
+        _fail(str(exc))
+    _emit(as_json, dataclasses.asdict(domain), [f"{k}: {v}" for k, v in dataclasses.asdict(domain).items()])
+
+
+@domains_app.command("list")
+def domains_list(as_json: bool = JsonOption) -> None:
+    """List link domains."""
+    from sharelytics.core.links.domains import list_domains
+
+    rows = [dataclasses.asdict(d) for d in list_domains(_engine(_settings()))]
+    _emit(as_json, {"domains": rows}, [f"{r['id']}\t{r['scheme']}://{r['hostname']}\tproject={r['project_id']}"
+                                       for r in rows])
+
+
+@domains_app.command("configure")
+def domains_configure(
+    hostname: str,
+    root_redirect: Optional[str] = typer.Option(None, help="Where the root redirects ('' to clear)."),
+    not_found_redirect: Optional[str] = typer.Option(None, help="Where unknown paths redirect ('' to clear)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Set a domain's root and not-found redirects."""
+    from sharelytics.core.links.domains import configure_domain, domain_by_host_key
+
+    engine = _engine(_settings())
+    domain = domain_by_host_key(engine, hostname.lower())
+    if domain is None:
+        _fail(f"no domain {hostname}")
+    assert domain is not None
+    updated = configure_domain(engine, domain, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
+    _emit(as_json, dataclasses.asdict(updated), [f"{k}: {v}" for k, v in dataclasses.asdict(updated).items()])
+
+
+@tools_app.command("create")
+def tools_create(
+    project: str = typer.Argument(..., help="Project name or id."),
+    application: str = typer.Argument(..., help="Application name (created if new)."),
+    tool: str = typer.Argument(..., help="Tool name."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Create a tool; prints its 6-character key and its label."""
+    from sharelytics.core.links.tools import ToolError, create_tool
+    from sharelytics.core.projects.manage import find_project
+    from sharelytics.core.projects.model import ProjectError
+
+    engine = _engine(_settings())
+    try:
+        created = create_tool(engine, find_project(engine, project), application, tool)
+    except (ProjectError, ToolError) as exc:
+        _fail(str(exc))
+    payload = {"key": created.key, "tool": created.label, "application": created.application}
+    _emit(as_json, payload, [f"{k}: {v}" for k, v in payload.items()])
+
+
+@tools_app.command("list")
+def tools_list(project: str, as_json: bool = JsonOption) -> None:
+    """List a project's tools with their keys."""
+    from sharelytics.core.links.tools import list_tools
+    from sharelytics.core.projects.manage import find_project
+    from sharelytics.core.projects.model import ProjectError
+
+    engine = _engine(_settings())
+    try:
+        found = list_tools(engine, find_project(engine, project))
+    except ProjectError as exc:
+        _fail(str(exc))
+    rows = [{"key": t.key, "tool": t.label, "application": t.application} for t in found]
+    _emit(as_json, {"tools": rows}, [f"{r['key']}\t{r['tool']}" for r in rows])
+
+
+def main() -> None:
+    app()

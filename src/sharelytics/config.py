@@ -1,0 +1,143 @@
+"""Settings: one table (name, type, default, help), read once from the environment and an optional TOML file.
+
+Every setting `name` is read from the environment variable `SHARELYTICS_<NAME>` first, then from the file named by
+`SHARELYTICS_CONFIG` (TOML, same names in lower case, top level), then from its default. `sharelytics settings`
+prints the table with the values in force.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "SHARELYTICS_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", str, "./data", "Directory for the SQLite file, the click journal and the generated secret."),
+    Setting("database_url", str, "", "SQLAlchemy URL; empty means sqlite:///<data_dir>/sharelytics.db."),
+    Setting("redis_url", str, "", "Redis URL; empty means embedded mode (no Redis)."),
+    Setting("secret", str, "", "Server secret for encryption and signing; empty means generated into <data_dir>/secret."),
+    Setting("host", str, "127.0.0.1", "Address `sharelytics serve` binds to."),
+    Setting("port", int, 8000, "Port `sharelytics serve` binds to."),
+    Setting("public_url", str, "", "Base URL clients reach the service at; empty means http://<host>:<port>."),
+    Setting("default_domain", str, "", "Link domain every project may use; empty means the host[:port] of public_url."),
+    Setting("create_rate_limit", int, 8000, "awe.sm Create API requests per hour per API key (0 disables the limit)."),
+    Setting("max_body_bytes", int, 1_048_576, "Largest request body accepted, in bytes."),
+    Setting("link_cache_size", int, 200_000, "Links kept in the in-process redirect cache."),
+    Setting("link_cache_ttl", float, 300.0, "Seconds a cached link is trusted before it is looked up again."),
+    Setting("flush_interval", float, 0.5, "Seconds between click-writer batches."),
+    Setting("flush_batch", int, 5000, "Largest number of clicks written in one transaction."),
+    Setting("journal_segment_bytes", int, 8_388_608, "Size at which the click journal starts a new segment file."),
+    Setting("workers", int, 1, "Number of `sharelytics serve` worker processes."),
+    Setting("log_level", str, "info", "Log level: debug, info, warning, error."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: str = "./data"
+    database_url: str = ""
+    redis_url: str = ""
+    secret: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""
+    default_domain: str = ""
+    create_rate_limit: int = 8000
+    max_body_bytes: int = 1_048_576
+    link_cache_size: int = 200_000
+    link_cache_ttl: float = 300.0
+    flush_interval: float = 0.5
+    flush_batch: int = 5000
+    journal_segment_bytes: int = 8_388_608
+    workers: int = 1
+    log_level: str = "info"
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_path / 'sharelytics.db').resolve()}"
+
+    @property
+    def effective_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def effective_default_domain(self) -> str:
+        if self.default_domain:
+            return self.default_domain
+        return self.effective_public_url.split("://", 1)[-1].split("/", 1)[0]
+
+    @property
+    def journal_dir(self) -> Path:
+        return self.data_path / "journal"
+
+    @property
+    def embedded(self) -> bool:
+        return not self.redis_url
+
+    def with_overrides(self, **values: Any) -> "Settings":
+        merged = {f.name: getattr(self, f.name) for f in fields(self)}
+        merged.update({k: v for k, v in values.items() if v is not None})
+        return Settings(**merged)
+
+
+def _cast(setting: Setting, raw: Any) -> Any:
+    if setting.type is int:
+        return int(raw)
+    if setting.type is float:
+        return float(raw)
+    return str(raw)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read every setting once: explicit overrides, then environment, then config file, then default."""
+    env = os.environ if environ is None else environ
+    file_values: dict[str, Any] = {}
+    config_file = env.get(ENV_PREFIX + "CONFIG")
+    if config_file:
+        with open(config_file, "rb") as fh:
+            file_values = {k.lower(): v for k, v in tomllib.load(fh).items()}
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for setting in SETTINGS:
+        env_name = ENV_PREFIX + setting.name.upper()
+        if overrides.get(setting.name) is not None:
+            values[setting.name], sources[setting.name] = _cast(setting, overrides[setting.name]), "option"
+        elif env.get(env_name, "") != "":
+            values[setting.name], sources[setting.name] = _cast(setting, env[env_name]), "env"
+        elif setting.name in file_values:
+            values[setting.name], sources[setting.name] = _cast(setting, file_values[setting.name]), "file"
+        else:
+            values[setting.name], sources[setting.name] = setting.default, "default"
+    return Settings(**values, sources=sources)
+
+
+def ensure_secret(settings: Settings) -> Settings:
+    """Return settings with a secret: the configured one, or one generated once into the data dir."""
+    if settings.secret:
+        return settings
+    path = settings.data_path / "secret"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return settings.with_overrides(secret=path.read_text().strip())

@@ -1,0 +1,1 @@
+"""The domain core: plain typed functions over storage. Knows nothing of HTTP or either wire format."""

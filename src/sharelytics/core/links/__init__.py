@@ -1,0 +1,1 @@
+"""Links: domains, applications and tools, link creation, update, static links and redirect targets."""

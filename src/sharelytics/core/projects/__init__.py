@@ -1,0 +1,1 @@
+"""Projects: the tenant. One awe.sm API key and one OneAll key pair per project."""

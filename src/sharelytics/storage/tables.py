@@ -1,0 +1,212 @@
+"""Every table, in SQLAlchemy Core. Times are naive UTC. Migrations in storage/migrations mirror this module."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BigInteger ids that are still SQLite rowids (SQLite only autoincrements INTEGER PRIMARY KEY).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("awesm_key_hash", String(64), nullable=False, unique=True),
+    Column("oneall_subdomain", String(100), nullable=False, unique=True),
+    Column("oneall_public_key", String(64), nullable=False, unique=True),
+    Column("oneall_private_key_hash", String(64), nullable=False),
+    Column("redirect_status", SmallInteger, nullable=False, default=302),
+    Column("privacy_mode", String(16), nullable=False, default="truncated"),
+    Column("default_domain_id", Integer, nullable=True),
+    Column("create_rate_limit", Integer, nullable=True),
+    Column("conversions_enabled", Boolean, nullable=False, default=False),
+    Column("conversion_domains", Text, nullable=False, default="[]"),
+    Column("created_at", DateTime, nullable=False),
+)
+
+domains = Table(
+    "domains",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # NULL project: a shared domain every project may create links on (the service's default domain).
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=True),
+    Column("hostname", String(255), nullable=False),  # as given, case kept: "CuteOn.Me", "dom.ai/n"
+    Column("host_key", String(255), nullable=False, unique=True),  # lower-cased, for lookup by Host
+    Column("scheme", String(5), nullable=False, default="http"),
+    Column("root_redirect", Text, nullable=True),
+    Column("not_found_redirect", Text, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("label", String(200), nullable=False),
+    UniqueConstraint("project_id", "label", name="uq_applications_project_label"),
+)
+
+tools = Table(
+    "tools",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("application_id", Integer, ForeignKey("applications.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(6), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("label", String(401), nullable=False),
+    UniqueConstraint("project_id", "label", name="uq_tools_project_label"),
+)
+
+redirection_patterns = Table(
+    "redirection_patterns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("hostname", String(255), nullable=False),  # hostname of original_url, lower case; "*" for any
+    Column("pattern", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    UniqueConstraint("project_id", "hostname", name="uq_redirection_patterns_project_hostname"),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("campaign", String(255), nullable=False),
+    Column("name", Text, nullable=True),
+    Column("description", Text, nullable=True),
+    UniqueConstraint("project_id", "campaign", name="uq_campaigns_project_campaign"),
+)
+
+sharers = Table(  # awe.sm user_id metadata, stored once per project and user_id
+    "sharers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(255), nullable=False),
+    Column("username", Text, nullable=True),
+    Column("profile_url", Text, nullable=True),
+    Column("icon_url", Text, nullable=True),
+    UniqueConstraint("project_id", "user_id", name="uq_sharers_project_user_id"),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("domain_id", Integer, ForeignKey("domains.id"), nullable=False),
+    Column("path", String(64), nullable=False),
+    Column("awesm_id", String(330), nullable=False, unique=True),
+    Column("original_url", Text, nullable=False),
+    Column("redirect_url", Text, nullable=False),
+    # redirect_url with click-time placeholders left in (NULL when nothing is filled per click).
+    Column("redirect_template", Text, nullable=True),
+    Column("channel", String(100), nullable=False),
+    Column("service", String(100), nullable=False),
+    Column("tool_id", Integer, ForeignKey("tools.id"), nullable=True),
+    Column("tool", String(401), nullable=False),
+    Column("application", String(200), nullable=False),
+    Column("parent", String(330), nullable=True),
+    Column("sharer_id", String(255), nullable=True),
+    Column("service_userid", String(255), nullable=True),
+    Column("service_postid", String(255), nullable=True),
+    Column("service_postid_shared_at", DateTime, nullable=True),
+    Column("service_postid_reach", BigInteger, nullable=True),
+    Column("campaign", String(255), nullable=True),
+    Column("user_id", String(255), nullable=True),
+    Column("tag", String(255), nullable=True),
+    Column("notes", String(256), nullable=True),
+    Column("static_key", String(64), nullable=True),  # hash of the metadata url/static matches on
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=True),
+    UniqueConstraint("domain_id", "path", name="uq_links_domain_path"),
+    Index("ix_links_project_created", "project_id", "created_at"),
+    Index("ix_links_project_static", "project_id", "static_key"),
+)
+
+# Append-only: one row per click, written by the click writer from the journal (never on the request path).
+clicks = Table(
+    "clicks",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("click_id", String(32), nullable=False, unique=True),  # makes journal replays idempotent
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), nullable=False),
+    Column("project_id", Integer, nullable=False),
+    Column("clicked_at", DateTime, nullable=False),
+    Column("kind", String(8), nullable=False),  # human | bot | unfurler
+    Column("agent_name", String(100), nullable=True),  # which bot or unfurler
+    Column("ip", String(64), nullable=True),  # after the project's privacy mode
+    Column("country", String(2), nullable=True),
+    Column("referrer", Text, nullable=True),
+    Column("referrer_host", String(255), nullable=True),
+    Column("browser", String(100), nullable=True),
+    Column("os", String(100), nullable=True),
+    Column("device", String(100), nullable=True),
+    Column("accept_language", String(100), nullable=True),
+    Column("user_agent", Text, nullable=True),
+    Index("ix_clicks_link_time", "link_id", "clicked_at"),
+    Index("ix_clicks_project_time", "project_id", "clicked_at"),
+)
+
+# Hourly rollups, filled in the same transaction as the clicks they count.
+click_hours = Table(
+    "click_hours",
+    metadata,
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("hour", DateTime, primary_key=True),
+    Column("project_id", Integer, nullable=False),
+    Column("humans", Integer, nullable=False, default=0),
+    Column("bots", Integer, nullable=False, default=0),
+    Column("unfurlers", Integer, nullable=False, default=0),
+    Index("ix_click_hours_project_hour", "project_id", "hour"),
+)
+
+# Hourly counts per combination of click dimensions ("" where unknown), for filters and group_by on them.
+click_facets = Table(
+    "click_facets",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), nullable=False),
+    Column("hour", DateTime, nullable=False),
+    Column("project_id", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("referrer_host", String(255), nullable=False),
+    Column("browser", String(100), nullable=False),
+    Column("os", String(100), nullable=False),
+    Column("device", String(100), nullable=False),
+    Column("clicks", Integer, nullable=False, default=0),
+    UniqueConstraint(
+        "link_id", "hour", "kind", "country", "referrer_host", "browser", "os", "device", name="uq_click_facets_cell"
+    ),
+    Index("ix_click_facets_project_hour", "project_id", "hour"),
+)
