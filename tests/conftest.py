@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
-from sharelytics.app import Services, build_services, create_app
 from sharelytics.config import Settings, load_settings
 from sharelytics.core.links.tools import Tool, create_tool
 from sharelytics.core.projects.manage import create_project
@@ -20,6 +19,9 @@ from sharelytics.core.projects.model import Project, ProjectKeys
 from sharelytics.storage.engine import is_sqlite, make_engine
 from sharelytics.storage.migrate import upgrade
 from sharelytics.storage.tables import metadata
+
+if TYPE_CHECKING:
+    from sharelytics.app import Services
 
 TEST_DATABASE_URL = os.environ.get("SHARELYTICS_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("SHARELYTICS_TEST_REDIS_URL", "")
@@ -76,12 +78,16 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings, engine: Engine) -> Services:
+def services(settings: Settings, engine: Engine) -> "Services":
+    from sharelytics.app import build_services  # imported late: unit tests of the core need no app
+
     return build_services(settings, engine)
 
 
 @pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
+def client(services: "Services") -> Iterator[TestClient]:
+    from sharelytics.app import create_app
+
     with TestClient(create_app(services=services), base_url="http://sl.test") as test_client:
         yield test_client
 
