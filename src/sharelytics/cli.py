@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Iterator, NoReturn, Optional
 
 import orjson
 import typer
 
-from sharelytics.config import ENV_PREFIX, SETTINGS, Settings, ensure_secret, load_settings
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-app = typer.Typer(help="sharelytics: sharing analytics with awe.sm and OneAll compatible APIs.", no_args_is_help=True)
-projects_app = typer.Typer(help="Projects (tenants): API keys, redirect status, privacy mode.", no_args_is_help=True)
-domains_app = typer.Typer(help="Link domains with their root and not-found redirects.", no_args_is_help=True)
-tools_app = typer.Typer(help="Applications and tools (the `tool` keys of the Create API).", no_args_is_help=True)
+from sharelytics.config import ENV_PREFIX, SETTINGS, Settings, SettingsError, ensure_secret, load_settings
+
+# Plain (click) help and errors rather than Rich panels: stable for docs/cli.md, readable in logs and scripts.
+_TYPER = {"no_args_is_help": True, "rich_markup_mode": None, "pretty_exceptions_show_locals": False}
+app = typer.Typer(help="sharelytics: sharing analytics with awe.sm and OneAll compatible APIs.", add_completion=False,
+                  **_TYPER)
+projects_app = typer.Typer(help="Projects (tenants): API keys, redirect status, privacy mode.", **_TYPER)
+domains_app = typer.Typer(help="Link domains with their root and not-found redirects.", **_TYPER)
+tools_app = typer.Typer(help="Applications and tools (the `tool` keys of the Create API).", **_TYPER)
 app.add_typer(projects_app, name="projects")
 app.add_typer(domains_app, name="domains")
 app.add_typer(tools_app, name="tools")
@@ -23,16 +30,32 @@ JsonOption = typer.Option(False, "--json", help="Print one JSON object instead o
 
 
 def _settings() -> Settings:
-    return ensure_secret(load_settings())
+    try:
+        return ensure_secret(load_settings())
+    except (SettingsError, OSError) as exc:
+        _fail(str(exc))
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def _engine(settings: Settings) -> Iterator[Engine]:
+    """The migrated database for one command; its connections are closed when the command ends."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from sharelytics.storage.engine import make_engine
     from sharelytics.storage.migrate import upgrade
 
-    engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    return engine
+    try:
+        engine = make_engine(settings.effective_database_url)
+    except (SQLAlchemyError, ValueError) as exc:  # includes an unparsable URL or an unknown driver
+        _fail(f"{ENV_PREFIX}DATABASE_URL: {exc}")
+    try:
+        try:
+            upgrade(engine)
+        except SQLAlchemyError as exc:
+            _fail(f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
@@ -42,9 +65,12 @@ def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
         typer.echo("\n".join(lines))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(1)
+
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 @app.command()
@@ -56,19 +82,25 @@ def serve(
     workers: Optional[int] = typer.Option(None, help="Worker processes.", envvar=ENV_PREFIX + "WORKERS"),
 ) -> None:
     """Serve the APIs and redirects; applies migrations first. In embedded mode also writes clicks."""
-    import uvicorn
-
     overrides = {"host": host, "port": port, "data_dir": data_dir, "database_url": database_url, "workers": workers}
     for name, value in overrides.items():  # worker processes read settings from the environment
         if value is not None:
             os.environ[ENV_PREFIX + name.upper()] = str(value)
     settings = _settings()
+    if settings.log_level.lower() not in LOG_LEVELS:
+        _fail(f"{ENV_PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {settings.log_level!r}")
+    if settings.workers < 1:
+        _fail(f"{ENV_PREFIX}WORKERS must be at least 1")
     os.environ[ENV_PREFIX + "SECRET"] = settings.secret
-    from sharelytics.core.links.domains import ensure_shared_domain
+    import uvicorn
 
-    engine = _engine(settings)
-    ensure_shared_domain(engine, settings.effective_default_domain)
-    engine.dispose()
+    from sharelytics.core.links.domains import DomainError, ensure_shared_domain
+
+    with _engine(settings) as engine:
+        try:
+            ensure_shared_domain(engine, settings.effective_default_domain)
+        except DomainError as exc:
+            _fail(f"{ENV_PREFIX}DEFAULT_DOMAIN / {ENV_PREFIX}PUBLIC_URL: {exc}")
     typer.echo(f"sharelytics serving on {settings.effective_public_url} (data in {settings.data_path})", err=True)
     uvicorn.run(
         "sharelytics.app:create_app",
@@ -76,7 +108,7 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_level=settings.log_level,
+        log_level=settings.log_level.lower(),
         access_log=False,
         timeout_graceful_shutdown=10,
         proxy_headers=True,
@@ -85,10 +117,13 @@ def serve(
 
 @app.command("settings")
 def show_settings(as_json: bool = JsonOption) -> None:
-    """Print every setting with its value and where the value came from."""
-    current = load_settings()
+    """Print every setting with its value and where the value came from (option, env, file or default)."""
+    try:
+        current = load_settings()
+    except SettingsError as exc:
+        _fail(str(exc))
     payload = {s.name: getattr(current, s.name) for s in SETTINGS}
-    if "secret" in payload and payload["secret"]:
+    if payload.get("secret"):
         payload["secret"] = "(set)"
     lines = [
         f"{ENV_PREFIX}{s.name.upper():24} {payload[s.name]!s:40} [{current.sources.get(s.name, 'default')}] {s.help}"
@@ -98,18 +133,18 @@ def show_settings(as_json: bool = JsonOption) -> None:
 
 
 @projects_app.command("create")
-def projects_create(name: str, as_json: bool = JsonOption) -> None:
+def projects_create(name: str = typer.Argument(..., help="Project name, unique."), as_json: bool = JsonOption) -> None:
     """Create a project with a default tool; prints its secrets once."""
     from sharelytics.core.links.tools import create_tool
     from sharelytics.core.projects.manage import create_project
     from sharelytics.core.projects.model import ProjectError
 
-    engine = _engine(_settings())
-    try:
-        project, keys = create_project(engine, name)
-    except ProjectError as exc:
-        _fail(str(exc))
-    tool = create_tool(engine, project, "default", "main")
+    with _engine(_settings()) as engine:
+        try:
+            project, keys = create_project(engine, name)
+        except ProjectError as exc:
+            _fail(str(exc))
+        tool = create_tool(engine, project, "default", "main")
     payload = {"id": project.id, "name": project.name, **dataclasses.asdict(keys), "tool_key": tool.key,
                "tool": tool.label}
     _emit(as_json, payload, [f"{k}: {v}" for k, v in payload.items()] + ["(the keys are shown only this once)"])
@@ -120,7 +155,8 @@ def projects_list(as_json: bool = JsonOption) -> None:
     """List projects (no secrets)."""
     from sharelytics.core.projects.manage import list_projects
 
-    found = list_projects(_engine(_settings()))
+    with _engine(_settings()) as engine:
+        found = list_projects(engine)
     rows = [{"id": p.id, "name": p.name, "redirect_status": p.redirect_status, "privacy_mode": p.privacy_mode,
              "oneall_subdomain": p.oneall_subdomain, "oneall_public_key": p.oneall_public_key} for p in found]
     _emit(as_json, {"projects": rows}, [f"{r['id']}\t{r['name']}\t{r['redirect_status']}\t{r['privacy_mode']}"
@@ -137,23 +173,23 @@ def projects_configure(
     as_json: bool = JsonOption,
 ) -> None:
     """Change a project's redirect status, privacy mode, rate limit or default domain."""
-    from sharelytics.core.links.domains import DomainError, domain_by_host_key
+    from sharelytics.core.links.domains import DomainError, find_domain
     from sharelytics.core.projects.manage import configure_project, find_project
     from sharelytics.core.projects.model import ProjectError
 
-    engine = _engine(_settings())
-    try:
-        found = find_project(engine, project)
-        domain_id = None
-        if default_domain:
-            domain = domain_by_host_key(engine, default_domain.lower())
-            if domain is None or domain.project_id not in (None, found.id):
-                raise DomainError(f"{default_domain} is not one of this project's domains")
-            domain_id = domain.id
-        updated = configure_project(engine, found, redirect_status=redirect_status, privacy_mode=privacy_mode,
-                                    create_rate_limit=create_rate_limit, default_domain_id=domain_id)
-    except (ProjectError, DomainError) as exc:
-        _fail(str(exc))
+    with _engine(_settings()) as engine:
+        try:
+            found = find_project(engine, project)
+            domain_id = None
+            if default_domain:
+                domain = find_domain(engine, default_domain)
+                if domain is None or domain.project_id not in (None, found.id):
+                    raise DomainError(f"{default_domain} is not one of this project's domains")
+                domain_id = domain.id
+            updated = configure_project(engine, found, redirect_status=redirect_status, privacy_mode=privacy_mode,
+                                        create_rate_limit=create_rate_limit, default_domain_id=domain_id)
+        except (ProjectError, DomainError) as exc:
+            _fail(str(exc))
     payload = {"id": updated.id, "name": updated.name, "redirect_status": updated.redirect_status,
                "privacy_mode": updated.privacy_mode, "create_rate_limit": updated.create_rate_limit,
                "default_domain_id": updated.default_domain_id}
@@ -173,12 +209,13 @@ def domains_add(
     from sharelytics.core.projects.manage import find_project
     from sharelytics.core.projects.model import ProjectError
 
-    engine = _engine(_settings())
-    try:
-        owner = find_project(engine, project) if project else None
-        domain = add_domain(engine, hostname, owner, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
-    except (ProjectError, DomainError) as exc:
-        _fail(str(exc))
+    with _engine(_settings()) as engine:
+        try:
+            owner = find_project(engine, project) if project else None
+            domain = add_domain(engine, hostname, owner, root_redirect=root_redirect,
+                                not_found_redirect=not_found_redirect)
+        except (ProjectError, DomainError) as exc:
+            _fail(str(exc))
     _emit(as_json, dataclasses.asdict(domain), [f"{k}: {v}" for k, v in dataclasses.asdict(domain).items()])
 
 
@@ -187,27 +224,30 @@ def domains_list(as_json: bool = JsonOption) -> None:
     """List link domains."""
     from sharelytics.core.links.domains import list_domains
 
-    rows = [dataclasses.asdict(d) for d in list_domains(_engine(_settings()))]
+    with _engine(_settings()) as engine:
+        rows = [dataclasses.asdict(d) for d in list_domains(engine)]
     _emit(as_json, {"domains": rows}, [f"{r['id']}\t{r['scheme']}://{r['hostname']}\tproject={r['project_id']}"
                                        for r in rows])
 
 
 @domains_app.command("configure")
 def domains_configure(
-    hostname: str,
+    hostname: str = typer.Argument(..., help="The domain, written as on `domains add`."),
     root_redirect: Optional[str] = typer.Option(None, help="Where the root redirects ('' to clear)."),
     not_found_redirect: Optional[str] = typer.Option(None, help="Where unknown paths redirect ('' to clear)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Set a domain's root and not-found redirects."""
-    from sharelytics.core.links.domains import configure_domain, domain_by_host_key
+    from sharelytics.core.links.domains import DomainError, configure_domain, find_domain
 
-    engine = _engine(_settings())
-    domain = domain_by_host_key(engine, hostname.lower())
-    if domain is None:
-        _fail(f"no domain {hostname}")
-    assert domain is not None
-    updated = configure_domain(engine, domain, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
+    with _engine(_settings()) as engine:
+        try:
+            domain = find_domain(engine, hostname)
+        except DomainError as exc:
+            _fail(str(exc))
+        if domain is None:
+            _fail(f"no domain {hostname}")
+        updated = configure_domain(engine, domain, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
     _emit(as_json, dataclasses.asdict(updated), [f"{k}: {v}" for k, v in dataclasses.asdict(updated).items()])
 
 
@@ -223,27 +263,27 @@ def tools_create(
     from sharelytics.core.projects.manage import find_project
     from sharelytics.core.projects.model import ProjectError
 
-    engine = _engine(_settings())
-    try:
-        created = create_tool(engine, find_project(engine, project), application, tool)
-    except (ProjectError, ToolError) as exc:
-        _fail(str(exc))
+    with _engine(_settings()) as engine:
+        try:
+            created = create_tool(engine, find_project(engine, project), application, tool)
+        except (ProjectError, ToolError) as exc:
+            _fail(str(exc))
     payload = {"key": created.key, "tool": created.label, "application": created.application}
     _emit(as_json, payload, [f"{k}: {v}" for k, v in payload.items()])
 
 
 @tools_app.command("list")
-def tools_list(project: str, as_json: bool = JsonOption) -> None:
+def tools_list(project: str = typer.Argument(..., help="Project name or id."), as_json: bool = JsonOption) -> None:
     """List a project's tools with their keys."""
     from sharelytics.core.links.tools import list_tools
     from sharelytics.core.projects.manage import find_project
     from sharelytics.core.projects.model import ProjectError
 
-    engine = _engine(_settings())
-    try:
-        found = list_tools(engine, find_project(engine, project))
-    except ProjectError as exc:
-        _fail(str(exc))
+    with _engine(_settings()) as engine:
+        try:
+            found = list_tools(engine, find_project(engine, project))
+        except ProjectError as exc:
+            _fail(str(exc))
     rows = [{"key": t.key, "tool": t.label, "application": t.application} for t in found]
     _emit(as_json, {"tools": rows}, [f"{r['key']}\t{r['tool']}" for r in rows])
 

@@ -17,6 +17,10 @@ from typing import Any, Mapping
 ENV_PREFIX = "SHARELYTICS_"
 
 
+class SettingsError(ValueError):
+    """A setting's value cannot be read as its type, or the config file cannot be read."""
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -99,12 +103,18 @@ class Settings:
         return Settings(**merged)
 
 
-def _cast(setting: Setting, raw: Any) -> Any:
-    if setting.type is int:
-        return int(raw)
-    if setting.type is float:
-        return float(raw)
-    return str(raw)
+def _cast(setting: Setting, raw: Any, source: str) -> Any:
+    try:
+        if setting.type is int and not isinstance(raw, bool):
+            return int(raw)
+        if setting.type is float and not isinstance(raw, bool):
+            return float(raw)
+        if setting.type is str:
+            return str(raw)
+    except (TypeError, ValueError):
+        pass
+    name = ENV_PREFIX + setting.name.upper()
+    raise SettingsError(f"{name} (from {source}): {raw!r} is not a valid {setting.type.__name__}")
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -113,31 +123,53 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     file_values: dict[str, Any] = {}
     config_file = env.get(ENV_PREFIX + "CONFIG")
     if config_file:
-        with open(config_file, "rb") as fh:
-            file_values = {k.lower(): v for k, v in tomllib.load(fh).items()}
+        try:
+            with open(config_file, "rb") as fh:
+                file_values = {k.lower(): v for k, v in tomllib.load(fh).items()}
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"{ENV_PREFIX}CONFIG: cannot read {config_file}: {exc}") from exc
+        unknown = sorted(set(file_values) - {s.name for s in SETTINGS})
+        if unknown:
+            raise SettingsError(f"{ENV_PREFIX}CONFIG: {config_file} has unknown settings: {', '.join(unknown)}")
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for setting in SETTINGS:
         env_name = ENV_PREFIX + setting.name.upper()
         if overrides.get(setting.name) is not None:
-            values[setting.name], sources[setting.name] = _cast(setting, overrides[setting.name]), "option"
+            values[setting.name], sources[setting.name] = _cast(setting, overrides[setting.name], "option"), "option"
         elif env.get(env_name, "") != "":
-            values[setting.name], sources[setting.name] = _cast(setting, env[env_name]), "env"
+            values[setting.name], sources[setting.name] = _cast(setting, env[env_name], "env"), "env"
         elif setting.name in file_values:
-            values[setting.name], sources[setting.name] = _cast(setting, file_values[setting.name]), "file"
+            values[setting.name], sources[setting.name] = _cast(setting, file_values[setting.name], "file"), "file"
         else:
             values[setting.name], sources[setting.name] = setting.default, "default"
     return Settings(**values, sources=sources)
 
 
 def ensure_secret(settings: Settings) -> Settings:
-    """Return settings with a secret: the configured one, or one generated once into the data dir."""
+    """Return settings with a secret: the configured one, or one generated once into the data dir.
+
+    Several processes may start at once: each writes a candidate to a private file and hard-links it into place,
+    so the first one wins and nobody ever reads a half-written secret.
+    """
     if settings.secret:
         return settings
     path = settings.data_path / "secret"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return settings.with_overrides(secret=path.read_text().strip())
+        candidate = path.with_name(f".secret.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink(missing_ok=True)
+    secret = path.read_text().strip()
+    if not secret:
+        raise SettingsError(f"{path} is empty: delete it to have a new secret generated, or set {ENV_PREFIX}SECRET")
+    return settings.with_overrides(secret=secret)

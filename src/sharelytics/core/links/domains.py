@@ -126,6 +126,12 @@ def domain_by_host_key(engine: Engine, host_key: str) -> Domain | None:
     return Domain.from_row(row) if row else None
 
 
+def find_domain(engine: Engine, hostname: str) -> Domain | None:
+    """The registered domain `hostname` names, written as for `add_domain`: scheme, case and end slashes ignored."""
+    _, bare = normalise_hostname(hostname)
+    return domain_by_host_key(engine, bare.lower())
+
+
 def list_domains(engine: Engine, project: Project | None = None) -> list[Domain]:
     query = select(domains).order_by(domains.c.id)
     if project is not None:
