@@ -1,0 +1,55 @@
+"""The project's privacy mode applied to a click's IP, after geolocation: raw IPs never outlive the journal."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# An IPv6 client keeps its site prefix (/48), as IPv4 keeps its /24: enough for rough network analytics.
+IPV4_KEPT_BITS = 24
+IPV6_KEPT_BITS = 48
+HASH_LENGTH = 32
+
+
+def parse_ip(raw: str | None) -> IPAddress | None:
+    """The client address, with IPv4-mapped IPv6 (`::ffff:1.2.3.4`) unwrapped; None when it is not an address."""
+    if not raw:
+        return None
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def truncate_ip(address: IPAddress) -> str:
+    bits = IPV4_KEPT_BITS if address.version == 4 else IPV6_KEPT_BITS
+    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False).network_address)
+
+
+def hash_ip(address: IPAddress, secret: str) -> str:
+    """Keyed, so the hash cannot be reversed by hashing the (small) IPv4 space without the server secret."""
+    digest = hmac.new(secret.encode(), str(address).encode(), hashlib.sha256).hexdigest()
+    return digest[:HASH_LENGTH]
+
+
+def protect_ip(raw: str | None, mode: str, secret: str) -> str | None:
+    """What the clicks table may keep of an IP under `mode` (full, truncated, hashed, none).
+
+    Anything that is not an IP address is dropped in every mode, and an unknown mode keeps nothing.
+    """
+    address = parse_ip(raw)
+    if address is None:
+        return None
+    if mode == "full":
+        return str(address)
+    if mode == "truncated":
+        return truncate_ip(address)
+    if mode == "hashed":
+        return hash_ip(address, secret)
+    return None
