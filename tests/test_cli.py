@@ -17,14 +17,16 @@ from typing import Any, Callable, Iterator
 import httpx
 import pytest
 from click.testing import Result
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from sharelytics.cli import app
-from sharelytics.config import ENV_PREFIX, SETTINGS
+from sharelytics.config import ENV_PREFIX, SETTINGS, Settings
+from sharelytics.core.clock import utcnow
+from sharelytics.core.links.domains import ensure_shared_domain
 from sharelytics.core.projects.manage import project_by_awesm_key
-from sharelytics.storage.tables import projects
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+from sharelytics.storage.tables import clicks, links, projects
+from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, ProjectFixture
 
 Run = Callable[..., Result]
 
@@ -407,3 +409,67 @@ def test_serve_answers_http_and_stops_on_sigterm(serve_process: tuple[subprocess
         assert (tmp_path / "data" / "secret").exists()
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+
+
+# ---------------------------------------------------------------- worker
+
+
+def test_worker_needs_redis(run: Run) -> None:
+    fails(run("worker", ok=False), "the worker needs SHARELYTICS_REDIS_URL")
+
+
+def _insert_link(engine: Engine, project_id: int) -> int:
+    domain = ensure_shared_domain(engine, "sl.test")
+    with engine.begin() as conn:
+        return int(conn.execute(links.insert().values(
+            project_id=project_id, domain_id=domain.id, path="w0rk3r", awesm_id="sl.test_w0rk3r",
+            original_url="https://example.com/", redirect_url="https://example.com/", channel="twitter",
+            service="twitter", tool="test-main", application="test", created_at=utcnow(),
+        )).inserted_primary_key[0])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="the worker consumes the Redis click stream (SHARELYTICS_TEST_REDIS_URL)")
+def test_worker_stores_clicks_from_the_stream_and_stops_on_sigterm(
+    settings: Settings, engine: Engine, project: ProjectFixture, database_url: str, tmp_path: Path
+) -> None:
+    import redis
+
+    from sharelytics.core.clicks.journal import ClickJournal
+    from sharelytics.core.clicks.stream import ClickForwarder
+
+    link_id = _insert_link(engine, project.project.id)
+    journal = ClickJournal(tmp_path / "journal", segment_bytes=1 << 20)
+    journal.append(link_id, project.project.id, time.time(), "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+                   "203.0.113.9", "https://mastodon.social/", "en-GB")
+    journal.rotate()
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    assert ClickForwarder(client, journal.directory, 100).forward() == 1
+    journal.close()
+
+    env = _subprocess_env({"SHARELYTICS_DATA_DIR": str(tmp_path / "data"), "SHARELYTICS_DATABASE_URL": database_url,
+                           "SHARELYTICS_REDIS_URL": TEST_REDIS_URL, "SHARELYTICS_SECRET": "test-secret"})
+    log = (tmp_path / "worker.log").open("w+")
+    proc = subprocess.Popen([sys.executable, "-m", "sharelytics", "worker"], env=env, stdin=subprocess.DEVNULL,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        stored = 0
+        deadline = time.monotonic() + 120  # a bound against hanging, not a timing assertion
+        while stored == 0 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+            with engine.connect() as conn:
+                stored = conn.execute(select(func.count()).select_from(clicks)).scalar_one()
+        assert stored == 1, f"worker exit {proc.poll()}:\n{(tmp_path / 'worker.log').read_text()}"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        log.close()
+        client.close()
+    output = (tmp_path / "worker.log").read_text()
+    assert "stopped; 1 clicks stored" in output and "Traceback" not in output
+    with engine.connect() as conn:
+        row = conn.execute(select(clicks)).mappings().one()
+    assert (row["link_id"], row["kind"]) == (link_id, "human")

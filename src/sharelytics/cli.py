@@ -29,9 +29,9 @@ app.add_typer(tools_app, name="tools")
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
 
 
-def _settings() -> Settings:
+def _settings(**overrides: Any) -> Settings:
     try:
-        return ensure_secret(load_settings())
+        return ensure_secret(load_settings(**overrides))
     except (SettingsError, OSError) as exc:
         _fail(str(exc))
 
@@ -113,6 +113,48 @@ def serve(
         timeout_graceful_shutdown=10,
         proxy_headers=True,
     )
+
+
+@app.command()
+def worker(
+    data_dir: Optional[str] = typer.Option(None, help="Data directory.", envvar=ENV_PREFIX + "DATA_DIR"),
+    database_url: Optional[str] = typer.Option(None, help="SQLAlchemy URL.", envvar=ENV_PREFIX + "DATABASE_URL"),
+    redis_url: Optional[str] = typer.Option(None, help="Redis URL (required).", envvar=ENV_PREFIX + "REDIS_URL"),
+) -> None:
+    """Store clicks from the Redis click stream (scaled shape); stops cleanly on SIGTERM or Ctrl-C.
+
+    Run as many as the click load needs, beside the `serve` processes and with the same settings.
+    """
+    import signal
+    import threading
+
+    import redis
+
+    from sharelytics.core.clicks.stream import ClickConsumer, run_consumer
+    from sharelytics.core.clicks.writer import ClickWriter
+
+    settings = _settings(data_dir=data_dir, database_url=database_url, redis_url=redis_url)
+    if not settings.redis_url:
+        _fail(f"the worker needs {ENV_PREFIX}REDIS_URL; in embedded mode `sharelytics serve` stores clicks itself")
+    if settings.sources.get("secret") == "default":
+        typer.echo(f"warning: using the secret generated in {settings.data_path}; set {ENV_PREFIX}SECRET to the same "
+                   "value on every serve and worker process", err=True)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    with _engine(settings) as engine:
+        client = redis.Redis.from_url(settings.redis_url)
+        try:
+            client.ping()
+        except redis.RedisError as exc:
+            _fail(f"cannot reach {ENV_PREFIX}REDIS_URL: {exc}")
+        consumer = ClickConsumer(client, ClickWriter(engine, settings.secret), settings.flush_batch)
+        typer.echo(f"sharelytics worker {consumer.name} storing clicks from the Redis stream", err=True)
+        try:
+            stored = run_consumer(consumer, stop, poll=max(0.1, settings.flush_interval))
+        finally:
+            client.close()
+    typer.echo(f"sharelytics worker {consumer.name} stopped; {stored} clicks stored", err=True)
 
 
 @app.command("settings")
