@@ -1,0 +1,233 @@
+"""What a redirect needs, kept in process: a bounded LRU with a TTL, in front of read-only database look-ups.
+
+Two maps, both keyed by lower-cased host key (`sl.test`, `127.0.0.1:8000`, `dom.ai/n`):
+- links, by (host_key, path): the link id, its project, the redirect_url or click-time template, and the project's
+  redirect status;
+- domains, by host_key: whether the host is a link domain, and its root and not-found redirects.
+
+A miss is a *read* (`load_link`, `load_domain`), never a write; the redirect calls it off the event loop. Misses
+are cached too (an unknown path, a host that is no link domain), for a short while and in a separate, smaller LRU,
+so a scan of random paths can neither reach the database every time nor push the hot links out.
+
+Entries expire after `ttl` seconds, which is how changes made by another process (a project switched to 301, a new
+not-found redirect) reach this one. Changes made in this process call `forget*` and are seen at once.
+See docs/decisions/2026-11-23-redirect-hot-path.md.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable, Final, Generic, Hashable, TypeVar
+from urllib.parse import quote
+
+from sqlalchemy import Engine, select
+
+from sharelytics.storage.engine import read_only
+from sharelytics.storage.tables import domains, links, projects
+
+NEGATIVE_TTL: Final = 5.0  # seconds an "unknown" answer is trusted: a new domain or link shows up this fast
+NEGATIVE_SHARE: Final = 8  # the negative LRU holds size // NEGATIVE_SHARE entries
+DOMAIN_SIZE: Final = 4096  # distinct hosts remembered (link domains and other hosts alike)
+
+
+class _Miss:
+    """The cache has no valid answer: ask the database (`load_*`)."""
+
+    def __repr__(self) -> str:
+        return "MISS"
+
+
+MISS: Final = _Miss()
+
+
+def location_header(url: str) -> bytes:
+    """`url` as a Location header value: ASCII, with any other character percent-encoded (UTF-8)."""
+    try:
+        return url.encode("ascii")
+    except UnicodeEncodeError:
+        return quote(url, safe="!#$%&'()*+,-./:;=?@[]_~").encode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEntry:
+    link_id: int
+    project_id: int
+    awesm_id: str
+    status: int  # the project's redirect status, 301 or 302
+    redirect_url: str
+    template: str | None  # set when the target varies per click (see patterns.fill_click_time)
+    location: bytes  # redirect_url as a header value, encoded once
+
+    @classmethod
+    def build(
+        cls, link_id: int, project_id: int, awesm_id: str, status: int, redirect_url: str, template: str | None
+    ) -> "LinkEntry":
+        return cls(link_id, project_id, awesm_id, status, redirect_url, template, location_header(redirect_url))
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEntry:
+    host_key: str
+    domain_id: int
+    project_id: int | None
+    root_redirect: str | None
+    not_found_redirect: str | None
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class _Lru(Generic[K, V]):
+    """A bounded map with per-entry expiry; least recently used entries go first. Not locked: the owner locks."""
+
+    __slots__ = ("size", "_items")
+
+    def __init__(self, size: int) -> None:
+        self.size = max(int(size), 1)
+        self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
+
+    def get(self, key: K, now: float) -> V | _Miss:
+        item = self._items.get(key)
+        if item is None:
+            return MISS
+        if item[0] < now:
+            del self._items[key]
+            return MISS
+        self._items.move_to_end(key)
+        return item[1]
+
+    def put(self, key: K, value: V, expires: float) -> None:
+        self._items[key] = (expires, value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K) -> None:
+        self._items.pop(key, None)
+
+    def drop_where(self, predicate: Callable[[K, V], bool]) -> int:
+        doomed = [k for k, (_, v) in self._items.items() if predicate(k, v)]
+        for key in doomed:
+            del self._items[key]
+        return len(doomed)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class LinkCache:
+    """The redirect's view of links and domains. `peek_*` never blocks; `load_*` read the database."""
+
+    def __init__(self, engine: Engine, size: int, ttl: float) -> None:
+        # Deferred transactions on SQLite: a look-up must never queue behind the click writer's write lock.
+        self.engine = read_only(engine)
+        self.ttl = float(ttl)
+        self.negative_ttl = min(self.ttl, NEGATIVE_TTL)
+        # Look-ups run on the event loop and fills in worker threads: one short, uncontended lock between them.
+        self._lock = threading.Lock()
+        self._links: _Lru[tuple[str, str], LinkEntry] = _Lru(size)
+        self._absent: _Lru[tuple[str, str], None] = _Lru(max(size // NEGATIVE_SHARE, 1))
+        self._domains: _Lru[str, DomainEntry | None] = _Lru(DOMAIN_SIZE)
+
+    # -- the fast side, on the event loop ------------------------------------------------------------------------
+
+    def peek_link(self, host_key: str, path: str) -> LinkEntry | None | _Miss:
+        """The cached link, None when it is known not to exist, MISS when the database must be asked."""
+        key = (host_key, path)
+        now = time.monotonic()
+        with self._lock:
+            found = self._links.get(key, now)
+            if found is MISS:
+                return None if self._absent.get(key, now) is None else MISS
+            return found
+
+    def peek_domain(self, host_key: str) -> DomainEntry | None | _Miss:
+        with self._lock:
+            return self._domains.get(host_key, time.monotonic())
+
+    # -- the slow side, in a worker thread (reads only) ----------------------------------------------------------
+
+    def load_link(self, host_key: str, path: str) -> LinkEntry | None:
+        """Read one link by its domain's host key and path, and remember the answer."""
+        query = (
+            select(
+                links.c.id, links.c.project_id, links.c.awesm_id, links.c.redirect_url, links.c.redirect_template,
+                projects.c.redirect_status,
+            )
+            .join(domains, domains.c.id == links.c.domain_id)
+            .join(projects, projects.c.id == links.c.project_id)
+            .where(domains.c.host_key == host_key, links.c.path == path)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        entry = None if row is None else LinkEntry.build(
+            row.id, row.project_id, row.awesm_id, int(row.redirect_status), row.redirect_url, row.redirect_template
+        )
+        self.put_link(host_key, path, entry)
+        return entry
+
+    def load_domain(self, host_key: str) -> DomainEntry | None:
+        """Read the link domain with this host key (None: not a link domain), and remember the answer."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(domains).where(domains.c.host_key == host_key)).mappings().first()
+        entry = None if row is None else DomainEntry(
+            row["host_key"], row["id"], row["project_id"], row["root_redirect"], row["not_found_redirect"]
+        )
+        self.put_domain(host_key, entry)
+        return entry
+
+    def put_link(self, host_key: str, path: str, entry: LinkEntry | None) -> None:
+        key = (host_key, path)
+        now = time.monotonic()
+        with self._lock:
+            if entry is None:
+                self._links.pop(key)
+                self._absent.put(key, None, now + self.negative_ttl)
+            else:
+                self._absent.pop(key)
+                self._links.put(key, entry, now + self.ttl)
+
+    def put_domain(self, host_key: str, entry: DomainEntry | None) -> None:
+        ttl = self.ttl if entry is not None else self.negative_ttl
+        with self._lock:
+            self._domains.put(host_key, entry, time.monotonic() + ttl)
+
+    # -- invalidation hooks, for changes made in this process -----------------------------------------------------
+
+    def forget(self, awesm_id: str) -> None:
+        """Drop one link (updated or deleted). `dom.ai_n_12345` names host key `dom.ai/n` and path `12345`:
+        domain hostnames never contain `_` and paths are base-62, so the split is unambiguous."""
+        prefix, _, path = awesm_id.rpartition("_")
+        key = (prefix.replace("_", "/").lower(), path)
+        with self._lock:
+            self._links.pop(key)
+            self._absent.pop(key)
+
+    def forget_project(self, project_id: int) -> int:
+        """Drop every link of a project (its redirect status changed, or it was deleted); returns how many."""
+        with self._lock:
+            return self._links.drop_where(lambda _key, entry: entry.project_id == project_id)
+
+    def forget_domain(self, host_key: str) -> None:
+        """Drop a domain's entry and every link on it (redirects changed, domain added or removed)."""
+        host_key = host_key.lower()
+        with self._lock:
+            self._domains.pop(host_key)
+            self._links.drop_where(lambda key, _entry: key[0] == host_key)
+            self._absent.drop_where(lambda key, _entry: key[0] == host_key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._links.clear()
+            self._absent.clear()
+            self._domains.clear()
+
+    def __len__(self) -> int:
+        return len(self._links)

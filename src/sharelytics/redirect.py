@@ -1,0 +1,189 @@
+"""The redirect: pure ASGI in front of the API router, answering short links in microseconds of app time.
+
+Routing is by `Host` (lower-cased, port kept), never by a route table:
+- the API's own host (in the single-host default it is also the shared link domain) redirects only single-segment
+  `[0-9A-Za-z]+` paths that are not reserved API words, so `/url.json`, `/stats/...` and `/` reach the API;
+- any other host that is a link domain redirects every GET/HEAD path; `dom.ai/n/12345` is path `12345` on the
+  path-prefix domain `dom.ai/n`;
+- hosts that are no link domain, other methods and other scope types go to the API untouched.
+
+A GET that finds a link appends the click's raw facts to the journal (one `os.write`, no database, no network);
+a HEAD is answered the same and not counted (link checkers, unfurlers and monitors send HEAD; people click with GET).
+A cache miss reads the database in a worker thread. See docs/decisions/2026-11-23-redirect-hot-path.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Final
+from urllib.parse import urlsplit
+
+import anyio
+import anyio.to_thread
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sharelytics.core.links.cache import MISS, DomainEntry, LinkEntry, location_header
+from sharelytics.core.links.create import RESERVED_PATHS
+from sharelytics.core.links.patterns import fill_click_time
+
+if TYPE_CHECKING:
+    from sharelytics.app import Services
+
+log = logging.getLogger("sharelytics.redirect")
+
+REDIRECT_METHODS: Final = frozenset({"GET", "HEAD"})
+SHORT_PATH: Final = re.compile(r"[0-9A-Za-z]+")
+# Every click must reach us to be counted: no shared cache may keep the answer, and a browser must ask again (this
+# matters for 301, which browsers otherwise keep forever).
+CACHE_CONTROL: Final = (b"cache-control", b"private, max-age=0")
+NO_BODY: Final = (b"content-length", b"0")
+NOT_FOUND_BODY: Final = b"Not Found\n"
+DB_READERS: Final = 8  # concurrent cache-miss reads; more would only queue on the connection pool
+
+
+class RedirectApp:
+    """`RedirectApp(api, services)`: short links answered here, everything else passed to `api`."""
+
+    def __init__(self, api: ASGIApp, services: "Services") -> None:
+        self.api = api
+        self.cache = services.link_cache
+        self.journal = services.journal
+        self.api_host = _host_of(services.settings.effective_public_url)
+        self._readers: anyio.CapacityLimiter | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in REDIRECT_METHODS:
+            await self.api(scope, receive, send)
+            return
+        try:
+            handled = await self._redirect(scope, send)
+        except SQLAlchemyError:
+            log.exception("link look-up failed for %s", scope["path"])
+            await _plain(send, scope, 503, b"Service Unavailable\n")
+            return
+        if not handled:
+            await self.api(scope, receive, send)
+
+    async def _redirect(self, scope: Scope, send: Send) -> bool:
+        """Answer the request if it is ours; False hands it to the API."""
+        host = referrer = user_agent = accept_language = None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1").lower()
+            elif name == b"referer":
+                referrer = value.decode("latin-1")
+            elif name == b"user-agent":
+                user_agent = value.decode("latin-1")
+            elif name == b"accept-language":
+                accept_language = value.decode("latin-1")
+        if host is None:
+            return False
+        path: str = scope["path"]
+        if host == self.api_host:
+            domain_key, short = host, path[1:]
+            if not short:
+                domain = await self._domain(host)
+                return domain is not None and await _to_root(send, scope, domain, fallback=False)
+            if not SHORT_PATH.fullmatch(short) or short.lower() in RESERVED_PATHS:
+                return False
+        else:
+            prefix, _, short = path[1:].rstrip("/").rpartition("/")
+            domain_key = f"{host}/{prefix.lower()}" if prefix else host
+        domain = await self._domain(domain_key)
+        if domain is None:
+            return await self._elsewhere(send, scope, host, domain_key, short)
+        if not short:
+            return await _to_root(send, scope, domain, fallback=True)
+        link = await self._link(domain_key, short)
+        if link is None:
+            return await _to_not_found(send, scope, domain)
+        location = link.location
+        if link.template is not None:
+            location = location_header(fill_click_time(link.template, _referrer_host(referrer)))
+        if scope["method"] == "GET":
+            client = scope.get("client")
+            self.journal.append(
+                link.link_id, link.project_id, time.time(), user_agent, client[0] if client else None, referrer,
+                accept_language,
+            )
+        await send({"type": "http.response.start", "status": link.status,
+                    "headers": [(b"location", location), CACHE_CONTROL, NO_BODY]})
+        await send({"type": "http.response.body", "body": b""})
+        return True
+
+    async def _elsewhere(self, send: Send, scope: Scope, host: str, domain_key: str, short: str) -> bool:
+        """The path names no domain: `/n` may be the root of path-prefix domain `host/n`, and a deeper path on a
+        link domain is one of its unknown paths; anything else is the API's."""
+        if domain_key == host:
+            if short and host != self.api_host and (prefixed := await self._domain(f"{host}/{short.lower()}")):
+                return await _to_root(send, scope, prefixed, fallback=True)
+            return False
+        domain = await self._domain(host)
+        return domain is not None and await _to_not_found(send, scope, domain)
+
+    async def _domain(self, host_key: str) -> DomainEntry | None:
+        found = self.cache.peek_domain(host_key)
+        if found is MISS:
+            return await anyio.to_thread.run_sync(self.cache.load_domain, host_key, limiter=self._limiter())
+        return found  # type: ignore[return-value]
+
+    async def _link(self, host_key: str, path: str) -> LinkEntry | None:
+        found = self.cache.peek_link(host_key, path)
+        if found is MISS:
+            return await anyio.to_thread.run_sync(self.cache.load_link, host_key, path, limiter=self._limiter())
+        return found  # type: ignore[return-value]
+
+    def _limiter(self) -> anyio.CapacityLimiter:
+        # Made on first use: a limiter belongs to the event loop that runs the server.
+        if self._readers is None:
+            self._readers = anyio.CapacityLimiter(DB_READERS)
+        return self._readers
+
+
+def _host_of(url: str) -> str:
+    """`http://127.0.0.1:8000/x` -> `127.0.0.1:8000`: the Host header clients send to reach the API."""
+    return urlsplit(url).netloc.lower()
+
+
+def _referrer_host(referrer: str | None) -> str | None:
+    if not referrer:
+        return None
+    try:
+        return urlsplit(referrer).hostname or None
+    except ValueError:  # e.g. an unbalanced "[" in a hostile Referer
+        return None
+
+
+async def _to_root(send: Send, scope: Scope, domain: DomainEntry, *, fallback: bool) -> bool:
+    """The root of a link domain: its root_redirect; else a 404, or (on the API host) the API's own `/`."""
+    if domain.root_redirect:
+        await _plain_redirect(send, domain.root_redirect)
+        return True
+    if fallback:
+        await _plain(send, scope, 404, NOT_FOUND_BODY)
+    return fallback
+
+
+async def _to_not_found(send: Send, scope: Scope, domain: DomainEntry) -> bool:
+    if domain.not_found_redirect:
+        await _plain_redirect(send, domain.not_found_redirect)
+    else:
+        await _plain(send, scope, 404, NOT_FOUND_BODY)
+    return True
+
+
+async def _plain_redirect(send: Send, url: str) -> None:
+    """Root and not-found redirects: 302, so an operator's change takes effect at once; never counted."""
+    await send({"type": "http.response.start", "status": 302,
+                "headers": [(b"location", location_header(url)), CACHE_CONTROL, NO_BODY]})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _plain(send: Send, scope: Scope, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+               CACHE_CONTROL]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
