@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sharelytics.core.clicks.journal import ClickJournal
-from sharelytics.core.clicks.segments import claim_segments, segment_paths, try_claim
+from sharelytics.core.clicks.segments import claim_segments, segment_paths, sweep_unpublished, try_claim
 
 WRITER = textwrap.dedent(
     """
@@ -80,3 +80,27 @@ def test_claim_segments_stops_near_the_batch_size_and_drops_empty_ones(tmp_path:
     assert not (tmp_path / "0000-empty.jnl").exists()
     for segment in claimed:
         segment.release()
+
+
+def test_unpublished_leftovers_are_swept_and_never_claimed(tmp_path: Path) -> None:
+    leftover = tmp_path / "0000-000001.jnl.new"
+    leftover.write_bytes(b"")
+    assert segment_paths(tmp_path) == []
+    sweep_unpublished(tmp_path)
+    assert not leftover.exists()
+
+
+def test_a_writer_never_loses_its_segment_to_a_racing_consumer(tmp_path: Path) -> None:
+    journal = ClickJournal(tmp_path, 1 << 20)
+    total = 0
+    for _ in range(300):  # every append opens a fresh segment while a consumer sweeps the directory
+        journal.append(1, 1, time.time(), None, None, None, None)
+        for segment in claim_segments(tmp_path, 1000):
+            total += len(segment.records)
+            segment.consume()
+        sweep_unpublished(tmp_path)
+        journal.rotate()
+    for segment in claim_segments(tmp_path, 1000):
+        total += len(segment.records)
+        segment.consume()
+    assert total == 300

@@ -24,6 +24,8 @@ import orjson
 log = logging.getLogger("sharelytics.clicks")
 
 SEGMENT_SUFFIX = ".jnl"
+# A segment being created: not yet locked, so invisible to consumers. Left over only by a crash at creation.
+UNPUBLISHED_SUFFIX = ".new"
 
 # Bounds on what hostile requests can put in the journal (and later in the clicks table).
 MAX_USER_AGENT = 512
@@ -184,13 +186,23 @@ class ClickJournal:
                 self._seal()
 
     def _open_segment(self) -> int:
+        """Create, lock, then publish a segment: consumers only look at published names, so they never see it
+        unlocked. The rename keeps the inode, and with it the lock."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.directory / f"{self.writer_id}-{next(self._segments):06d}{SEGMENT_SUFFIX}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
-        # Held for as long as this process writes the segment; the kernel drops it if the process dies.
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._fd, self._path, self._written = fd, path, 0
-        return fd
+        for _attempt in range(3):
+            path = self.directory / f"{self.writer_id}-{next(self._segments):06d}{SEGMENT_SUFFIX}"
+            staging = path.with_name(path.name + UNPUBLISHED_SUFFIX)
+            fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
+            try:
+                # Held for as long as this process writes the segment; the kernel drops it if the process dies.
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a consumer is sweeping it as a leftover: leave it that one, take a new name
+                os.close(fd)
+                continue
+            os.rename(staging, path)
+            self._fd, self._path, self._written = fd, path, 0
+            return fd
+        raise OSError(f"could not lock a new click journal segment in {self.directory}")
 
     def _seal(self) -> Path | None:
         path = self._path

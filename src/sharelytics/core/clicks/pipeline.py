@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import redis
 
 from sharelytics.core.clicks.journal import ClickJournal
+from sharelytics.core.clicks.segments import sweep_unpublished
 from sharelytics.core.clicks.stream import ClickConsumer, ClickForwarder
 from sharelytics.core.clicks.writer import ClickWriter
 
@@ -55,6 +56,7 @@ class ClickPipeline:
         return self.forwarder is not None
 
     def start(self) -> "ClickPipeline":
+        sweep_unpublished(self.journal.directory)
         self._thread = threading.Thread(target=self._run, name="sharelytics-clicks", daemon=True)
         self._thread.start()
         return self

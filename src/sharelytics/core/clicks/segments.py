@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from sharelytics.core.clicks.journal import SEGMENT_SUFFIX, ClickRecord, decode_lines
+from sharelytics.core.clicks.journal import SEGMENT_SUFFIX, UNPUBLISHED_SUFFIX, ClickRecord, decode_lines
 
 log = logging.getLogger("sharelytics.clicks")
 
@@ -83,8 +83,24 @@ def _read_records(fd: int, path: Path) -> list[ClickRecord]:
     return records
 
 
+def sweep_unpublished(directory: Path) -> None:
+    """Delete segments a crashed process created but never published (always empty: writes follow publication)."""
+    for path in directory.glob(f"*{SEGMENT_SUFFIX}{UNPUBLISHED_SUFFIX}") if directory.is_dir() else ():
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            path.unlink(missing_ok=True)
+        except BlockingIOError:
+            pass  # its writer is about to publish it
+        finally:
+            os.close(fd)
+
+
 def claim_segments(directory: Path, max_records: int) -> Iterator[ClaimedSegment]:
-    """Claim sealed segments oldest first until at least `max_records` records are held (or none are left)."""
+    """Claim published segments oldest first until at least `max_records` records are held (or none are left)."""
     held = 0
     for path in segment_paths(directory):
         if held >= max_records:
