@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.exc import IntegrityError
 
+from sharelytics.core.projects.model import Project
 from sharelytics.storage.tables import redirection_patterns
 
 GA_PATTERN = (
@@ -33,6 +35,34 @@ GA_PATTERN = (
 REFERRER_MARKER = "SLREFERRERMARKER"  # survives URL encoding unchanged
 TRIM = 128
 _PLACEHOLDER = re.compile(r"%([a-z_]+)%")
+# Create-time values a pattern may name (core/links/create.py `_fields` fills them), and the two forms of the URL.
+FIELD_PLACEHOLDERS = frozenset({
+    "awesm_id", "awesm_url", "domain", "path", "channel", "service", "tool", "application", "campaign",
+    "campaign_name", "parent", "sharer_id", "service_userid", "service_postid", "user_id", "user_id_username",
+    "username", "user_id_profile_url", "user_id_icon_url", "tag", "notes", "project",
+})
+PLACEHOLDERS = FIELD_PLACEHOLDERS | {"original_url", "escaped_original_url", "referrer"}
+_HEX_PAIR = re.compile(r"[a-f]{2}")  # `%ef%bb%bf` in a literal URL reads as `%ef%`: an escape, not a placeholder
+
+
+class PatternError(Exception):
+    """Base of redirection-pattern errors."""
+
+
+class InvalidPattern(PatternError):
+    pass
+
+
+class PatternNotFound(PatternError):
+    pass
+
+
+@dataclass(frozen=True)
+class RedirectionPattern:
+    project_id: int
+    hostname: str  # the original_url hostname it applies to, lower case; `*` for any
+    pattern: str
+    enabled: bool
 
 
 @dataclass(frozen=True)
@@ -67,8 +97,8 @@ def _substitute(template: str, fields: Mapping[str, str | None], original_url: s
             return quote(original_url, safe="")
         if name == "referrer":
             return REFERRER_MARKER
-        if name in fields:
-            return _escaped(fields[name])
+        if name in fields or name in FIELD_PLACEHOLDERS:  # a known field without a value is empty
+            return _escaped(fields.get(name))
         return match.group(0)  # not a placeholder we know: leave the text alone
 
     return _PLACEHOLDER.sub(value, template)
@@ -95,7 +125,7 @@ def apply_pattern(pattern: str, fields: Mapping[str, str | None], original_url: 
         # Split by hand: parse_qsl would read "%ca" in "%campaign%" as an escape. Substituted values are
         # already escaped, so they are appended verbatim, in the pattern's order.
         pairs = [part.partition("=") for part in rest.split("&") if part]
-        extra = "&".join(f"{k}={_substitute(v, fields, original_url)}" for k, _, v in pairs)
+        extra = "&".join(f"{k}{eq}{_substitute(v, fields, original_url)}" for k, eq, v in pairs)
         return _append_query(original_url, extra)
     return _reencoded_query(_substitute(pattern, fields, original_url))
 
@@ -121,3 +151,86 @@ def fill_click_time(template: str, referrer_host: str | None) -> str:
 def is_conversion_host(original_url: str, conversion_domains: tuple[str, ...]) -> bool:
     host = (urlsplit(original_url).hostname or "").lower()
     return any(host == d or host.endswith("." + d) for d in conversion_domains)
+
+
+# -- managing a project's patterns (operators: `sharelytics patterns ...`) ---------------------------------------------
+
+
+def check_pattern(pattern: str) -> str:
+    """A usable pattern, stripped: `%original_url%` followed by nothing or a query, or an absolute http(s) URL
+    template; every `%name%` must be a known placeholder (catches `%campain%` before any link is made with it)."""
+    pattern = pattern.strip()
+    if not pattern or any(c.isspace() for c in pattern):
+        raise InvalidPattern("a pattern is a URL template without spaces")
+    unknown = sorted({n for n in _PLACEHOLDER.findall(pattern) if n not in PLACEHOLDERS and not _HEX_PAIR.fullmatch(n)})
+    if unknown:
+        raise InvalidPattern(f"unknown placeholders: {', '.join('%' + n + '%' for n in unknown)}; "
+                             f"known: {', '.join(sorted(PLACEHOLDERS))}")
+    if pattern.startswith("%original_url%"):
+        if pattern[len("%original_url%"):][:1] not in ("", "?", "&"):
+            raise InvalidPattern("after %original_url% a pattern may only add query parameters (?a=b&c=d)")
+        return pattern
+    sample = urlsplit(_PLACEHOLDER.sub("x", pattern))
+    if sample.scheme.lower() not in ("http", "https") or not sample.hostname:
+        raise InvalidPattern("a pattern must start with %original_url% or be an absolute http(s) URL")
+    return pattern
+
+
+def normalise_pattern_host(hostname: str) -> str:
+    """`Example.COM`, `https://example.com/page` -> `example.com`; `*` stays (any host)."""
+    hostname = hostname.strip()
+    if hostname == "*":
+        return hostname
+    host = (urlsplit(hostname).hostname if "://" in hostname else hostname.strip("/")) or ""
+    host = host.lower()
+    if not host or any(c.isspace() or c in "/?#%*" for c in host):
+        raise InvalidPattern(f"not a hostname: {hostname!r} (or `*` for any host)")
+    return host
+
+
+def _pattern_row(engine: Engine, project: Project, hostname: str) -> RedirectionPattern | None:
+    query = select(redirection_patterns).where(
+        redirection_patterns.c.project_id == project.id, redirection_patterns.c.hostname == hostname
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return None if row is None else RedirectionPattern(row["project_id"], row["hostname"], row["pattern"],
+                                                       bool(row["enabled"]))
+
+
+def set_pattern(engine: Engine, project: Project, hostname: str, pattern: str) -> RedirectionPattern:
+    """Enable `pattern` for links whose original_url is on `hostname`, replacing the one it had (one per host).
+    Applies to links created from now on: a link's redirect_url never changes."""
+    hostname, pattern = normalise_pattern_host(hostname), check_pattern(pattern)
+    where = (redirection_patterns.c.project_id == project.id, redirection_patterns.c.hostname == hostname)
+    with engine.begin() as conn:
+        changed = conn.execute(update(redirection_patterns).where(*where).values(pattern=pattern, enabled=True))
+        if changed.rowcount == 0:
+            try:
+                with conn.begin_nested():
+                    conn.execute(redirection_patterns.insert().values(
+                        project_id=project.id, hostname=hostname, pattern=pattern, enabled=True))
+            except IntegrityError:  # set concurrently: the update below makes ours the one that stays
+                conn.execute(update(redirection_patterns).where(*where).values(pattern=pattern, enabled=True))
+    return RedirectionPattern(project.id, hostname, pattern, True)
+
+
+def list_patterns(engine: Engine, project: Project) -> list[RedirectionPattern]:
+    query = (select(redirection_patterns).where(redirection_patterns.c.project_id == project.id)
+             .order_by(redirection_patterns.c.hostname))
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [RedirectionPattern(r["project_id"], r["hostname"], r["pattern"], bool(r["enabled"])) for r in rows]
+
+
+def disable_pattern(engine: Engine, project: Project, hostname: str) -> RedirectionPattern:
+    """Stop applying the host's pattern to new links (kept, so `set` can bring it back)."""
+    hostname = normalise_pattern_host(hostname)
+    found = _pattern_row(engine, project, hostname)
+    if found is None:
+        raise PatternNotFound(f"project {project.name!r} has no pattern for {hostname}")
+    with engine.begin() as conn:
+        conn.execute(update(redirection_patterns).where(
+            redirection_patterns.c.project_id == project.id, redirection_patterns.c.hostname == hostname
+        ).values(enabled=False))
+    return RedirectionPattern(found.project_id, found.hostname, found.pattern, False)
