@@ -17,8 +17,13 @@ from sharelytics.core.links.stubs import stubify
 MAX_NOTES = 256
 MAX_LABEL = 255
 MAX_URL = 4096
+MAX_REACH = 2**63 - 1
 _AWESM_ID = re.compile(r"^[^\s_/][^\s/]*_[0-9A-Za-z]+$")
-_LABELS = ("sharer_id", "tag", "user_id", "campaign", "channel")
+# Longest value per column-backed field (channel's column is 100 wide; service ids get a `service:` prefix added).
+_LABELS = {
+    "sharer_id": MAX_LABEL, "tag": MAX_LABEL, "user_id": MAX_LABEL, "campaign": MAX_LABEL, "channel": 100,
+    "service_userid": 200, "service_postid": 200, "parent": 330,
+}
 
 
 def check_url(url: str, field: str = "url") -> str:
@@ -33,9 +38,13 @@ def check_url(url: str, field: str = "url") -> str:
     return url
 
 
+# Twitter's created_at sent without encoding its `+`: `... 13:08:45 +0000 2008` arrives as `... 13:08:45  0000 2008`.
+_LOST_PLUS = re.compile(r"(\d\d:\d\d:\d\d) +(\d{4}) (\d{4})$")
+
+
 def parse_shared_at(value: str) -> datetime:
     """ISO-8601, Twitter's `Wed Aug 27 13:08:45 +0000 2008`, Facebook's `+0000` offsets or a UNIX epoch."""
-    value = value.strip()
+    value = _LOST_PLUS.sub(r"\1 +\2 \3", value.strip())
     try:
         if value.isdigit():
             return datetime.fromtimestamp(int(value), UTC).replace(tzinfo=None)
@@ -54,6 +63,8 @@ def parse_reach(value: str) -> int:
         raise InvalidMetadata("service_postid_reach must be an integer", "service_postid_reach") from exc
     if reach < 0:
         raise InvalidMetadata("service_postid_reach cannot be negative", "service_postid_reach")
+    if reach > MAX_REACH:  # the column is a 64-bit integer
+        raise InvalidMetadata("service_postid_reach is too large", "service_postid_reach")
     return reach
 
 
@@ -83,10 +94,10 @@ def normalise_service_postid(value: str, service: str) -> str:
 
 def normalise(meta: LinkMetadata, service: str) -> LinkMetadata:
     """Apply the stateless rules; `service` is the (possibly new) service of the link."""
-    for name in _LABELS:
+    for name, longest in _LABELS.items():
         value = getattr(meta, name)
-        if value is not None and len(value) > MAX_LABEL:
-            raise InvalidMetadata(f"{name} is longer than {MAX_LABEL} characters", name)
+        if value is not None and len(value) > longest:
+            raise InvalidMetadata(f"{name} is longer than {longest} characters", name)
     if meta.notes is not None and len(meta.notes) > MAX_NOTES:
         raise InvalidMetadata(f"notes is longer than {MAX_NOTES} characters", "notes")
     if meta.parent is not None and meta.parent and not _AWESM_ID.match(meta.parent):

@@ -1,0 +1,80 @@
+"""The Create API's per-key request budget: 8,000 per hour by default, a moving window (the `limits` library).
+
+Embedded mode counts in process memory (one process serves); with `settings.redis_url` every process counts in
+Redis, so N servers share one budget per key. A project may override the budget; 0 means unlimited.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerHour
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from sharelytics.config import Settings
+
+
+@dataclass(frozen=True)
+class RateBudget:
+    """What the RateLimit headers say after a request was counted (or refused)."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int  # until the oldest counted request leaves the window
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit == 0
+
+    def headers(self) -> dict[str, str]:
+        if self.unlimited:
+            return {}
+        headers = {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_seconds),
+        }
+        if not self.allowed:
+            headers["Retry-After"] = str(max(1, self.reset_seconds))
+        return headers
+
+
+UNLIMITED = RateBudget(allowed=True, limit=0, remaining=0, reset_seconds=0)
+
+
+def _storage(settings: Settings) -> Storage:
+    if settings.redis_url:
+        return storage_from_string(settings.redis_url)  # type: ignore[return-value]
+    return MemoryStorage()
+
+
+class CreateRateLimiter:
+    """Counts Create API requests per project."""
+
+    NAMESPACE = "awesm-create"
+
+    def __init__(self, settings: Settings) -> None:
+        self.default_limit = settings.create_rate_limit
+        self._limiter = MovingWindowRateLimiter(_storage(settings))
+
+    def limit_for(self, project_limit: int | None) -> int:
+        return self.default_limit if project_limit is None else project_limit
+
+    def hit(self, project_id: int, project_limit: int | None = None) -> RateBudget:
+        """Count one request for the project, unless its budget is spent."""
+        limit = self.limit_for(project_limit)
+        if limit <= 0:
+            return UNLIMITED
+        item = RateLimitItemPerHour(limit)
+        allowed = self._limiter.hit(item, self.NAMESPACE, str(project_id))
+        stats = self._limiter.get_window_stats(item, self.NAMESPACE, str(project_id))
+        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        return RateBudget(allowed=allowed, limit=limit, remaining=max(0, stats.remaining), reset_seconds=reset)
+
+    def reset(self) -> None:
+        """Forget every count (operators and tests)."""
+        self._limiter.storage.reset()
