@@ -285,11 +285,12 @@ def domains_configure(
     with _engine(_settings()) as engine:
         try:
             domain = find_domain(engine, hostname)
+            if domain is None:
+                _fail(f"no domain {hostname}")
+            updated = configure_domain(engine, domain, root_redirect=root_redirect,
+                                       not_found_redirect=not_found_redirect)
         except DomainError as exc:
             _fail(str(exc))
-        if domain is None:
-            _fail(f"no domain {hostname}")
-        updated = configure_domain(engine, domain, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
     _emit(as_json, dataclasses.asdict(updated), [f"{k}: {v}" for k, v in dataclasses.asdict(updated).items()])
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -61,16 +63,38 @@ class Domain:
         )
 
 
+MAX_HOSTNAME = 255  # domains.hostname and host_key
+
+# host[:port] then optional path-prefix segments (`dom.ai/n`). No `_`: it separates domain and path in awesm_ids.
+_LINK_DOMAIN = re.compile(r"(?:[^\W_](?:[^\W_]|[.-])*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/(?:[^\W_]|[.~-])+)*")
+
+
 def normalise_hostname(hostname: str) -> tuple[str, str]:
     """Split an optional scheme off and drop trailing slashes: `https://Dom.ai/n/` -> (`https`, `Dom.ai/n`)."""
+    given = hostname
     scheme = "http"
+    hostname = hostname.strip()
     if "://" in hostname:
         scheme, hostname = hostname.split("://", 1)
         scheme = scheme.lower()
-    hostname = hostname.strip().strip("/")
-    if scheme not in ("http", "https") or not hostname or any(c.isspace() for c in hostname) or "_" in hostname:
-        raise DomainError(f"not a usable link domain: {hostname!r}")
+    hostname = hostname.strip("/")
+    if scheme not in ("http", "https") or not _LINK_DOMAIN.fullmatch(hostname):
+        raise DomainError(
+            f"not a usable link domain: {given!r} (expected host[:port][/prefix], e.g. shl.by or dom.ai/n)"
+        )
+    if len(hostname) > MAX_HOSTNAME:
+        raise DomainError(f"not a usable link domain: longer than {MAX_HOSTNAME} characters")
     return scheme, hostname
+
+
+def check_redirect_target(url: str | None, what: str) -> str | None:
+    """A root or not-found redirect must be an absolute http(s) URL; '' or None means none."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url.strip()):
+        raise DomainError(f"the {what} must be an absolute http or https URL, not {url!r}")
+    return url.strip()
 
 
 def add_domain(
@@ -82,6 +106,8 @@ def add_domain(
     not_found_redirect: str | None = None,
 ) -> Domain:
     scheme, hostname = normalise_hostname(hostname)
+    root_redirect = check_redirect_target(root_redirect, "root redirect")
+    not_found_redirect = check_redirect_target(not_found_redirect, "not-found redirect")
     try:
         with engine.begin() as conn:
             domain_id = conn.execute(
@@ -144,10 +170,10 @@ def configure_domain(
     engine: Engine, domain: Domain, *, root_redirect: str | None = None, not_found_redirect: str | None = None
 ) -> Domain:
     values = {}
-    if root_redirect is not None:
-        values["root_redirect"] = root_redirect or None
+    if root_redirect is not None:  # '' clears
+        values["root_redirect"] = check_redirect_target(root_redirect, "root redirect")
     if not_found_redirect is not None:
-        values["not_found_redirect"] = not_found_redirect or None
+        values["not_found_redirect"] = check_redirect_target(not_found_redirect, "not-found redirect")
     if values:
         with engine.begin() as conn:
             conn.execute(update(domains).where(domains.c.id == domain.id).values(**values))

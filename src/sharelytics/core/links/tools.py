@@ -41,10 +41,15 @@ def _tool_query():  # type: ignore[no-untyped-def]
     ).join(applications, applications.c.id == tools.c.application_id)
 
 
+MAX_NAME = 200  # applications.name, applications.label, tools.name
+
+
 def create_tool(engine: Engine, project: Project, application_name: str, tool_name: str) -> Tool:
     app_label, tool_stub = stubify(application_name), stubify(tool_name)
     if not app_label or not tool_stub:
         raise ToolError("application and tool names need at least one letter or digit")
+    if max(len(application_name.strip()), len(tool_name.strip())) > MAX_NAME:
+        raise ToolError(f"application and tool names have at most {MAX_NAME} characters")
     label = f"{app_label}-{tool_stub}"
     with engine.begin() as conn:
         app_id = conn.execute(

@@ -15,6 +15,7 @@ from sharelytics.core.projects.model import (
     REDIRECT_STATUSES,
     InvalidSetting,
     Project,
+    ProjectError,
     ProjectKeys,
     ProjectNameTaken,
     ProjectNotFound,
@@ -28,19 +29,40 @@ def _subdomain_for(name: str) -> str:
     return f"{stub}-{uuid.uuid4().hex[:6]}"
 
 
-def create_project(engine: Engine, name: str) -> tuple[Project, ProjectKeys]:
-    name = name.strip()
-    if not name:
-        raise InvalidSetting("a project needs a name")
-    keys = ProjectKeys(
+MAX_NAME = 200  # projects.name
+
+
+def _new_keys(name: str) -> ProjectKeys:
+    return ProjectKeys(
         awesm_api_key=new_hex_key(32),
         oneall_subdomain=_subdomain_for(name),
         oneall_public_key=str(uuid.uuid4()),
         oneall_private_key=str(uuid.uuid4()),
     )
-    try:
-        with engine.begin() as conn:
-            project_id = conn.execute(
+
+
+def create_project(engine: Engine, name: str) -> tuple[Project, ProjectKeys]:
+    name = name.strip()
+    if not name:
+        raise InvalidSetting("a project needs a name")
+    if len(name) > MAX_NAME:
+        raise InvalidSetting(f"a project name has at most {MAX_NAME} characters")
+    for _ in range(3):  # a clash of random keys or subdomains is astronomically rare; a fresh draw settles it
+        try:
+            project_id = _insert_project(engine, name, keys := _new_keys(name))
+        except IntegrityError as exc:
+            with engine.connect() as conn:
+                if conn.execute(select(projects.c.id).where(projects.c.name == name)).first() is not None:
+                    raise ProjectNameTaken(f"a project named {name!r} already exists") from exc
+            continue
+        return get_project(engine, project_id), keys
+    raise ProjectError("could not allocate unique keys for the project")
+
+
+def _insert_project(engine: Engine, name: str, keys: ProjectKeys) -> int:
+    with engine.begin() as conn:
+        return int(
+            conn.execute(
                 projects.insert().values(
                     name=name,
                     awesm_key_hash=hash_key(keys.awesm_api_key),
@@ -54,9 +76,7 @@ def create_project(engine: Engine, name: str) -> tuple[Project, ProjectKeys]:
                     created_at=utcnow(),
                 )
             ).inserted_primary_key[0]
-    except IntegrityError as exc:
-        raise ProjectNameTaken(f"a project named {name!r} already exists") from exc
-    return get_project(engine, project_id), keys
+        )
 
 
 def get_project(engine: Engine, project_id: int) -> Project:
