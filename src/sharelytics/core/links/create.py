@@ -13,7 +13,7 @@ from sharelytics.core.links import metadata as rules
 from sharelytics.core.links.channels import service_for
 from sharelytics.core.links.domains import Domain
 from sharelytics.core.links.model import InvalidMetadata, Link, LinkError, LinkMetadata, UnknownParent
-from sharelytics.core.links.patterns import find_pattern, is_conversion_host, redirect_target
+from sharelytics.core.links.patterns import enabled_patterns, is_conversion_host, pattern_for, redirect_target
 from sharelytics.core.links.store import load_links_by_id, parent_exists, store_shared_metadata
 from sharelytics.core.links.tools import Tool
 from sharelytics.core.projects.model import Project
@@ -25,6 +25,9 @@ PATH_LENGTH = 6  # 62**6 = 5.7e10 paths per domain; random, so links cannot be e
 RESERVED_PATHS = frozenset({"url", "stats", "conversions", "users", "identities", "providers", "shorturls",
                             "sharing", "dashboard", "static", "metrics", "healthz", "openapi", "widgets", "docs",
                             "favicon", "robots", "login", "logout", "api"})
+
+
+_INSERT_LINK = links.insert()
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,11 @@ def check_new_link(conn: Connection, project: Project, item: NewLink) -> tuple[s
     return url, meta, service
 
 
-def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item: NewLink) -> int:
+def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item: NewLink,
+            patterns: dict[str, str]) -> int:
     url, meta, service = check_new_link(conn, project, item)
     store_shared_metadata(conn, project.id, meta)
-    pattern = find_pattern(conn, project.id, url)
+    pattern = pattern_for(patterns, url)
     converts = project.conversions_enabled and is_conversion_host(url, project.conversion_domains)
     for _ in range(8):
         path = new_base62(PATH_LENGTH)
@@ -74,26 +78,26 @@ def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item
         target = redirect_target(pattern, fields, url, domain.awesm_id(path) if converts else None)
         try:
             with conn.begin_nested():
-                return conn.execute(
-                    links.insert().values(
-                        project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
-                        original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
-                        channel=meta.channel, service=service, tool_id=tool.id, tool=tool.label,
-                        application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
-                        service_userid=meta.service_userid, service_postid=meta.service_postid,
-                        service_postid_shared_at=meta.service_postid_shared_at,
-                        service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
-                        user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=item.static_key,
-                        created_at=utcnow(),
-                    )
-                ).inserted_primary_key[0]
+                # Values as parameters, not .values(): one compiled statement serves every insert.
+                return conn.execute(_INSERT_LINK, dict(
+                    project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
+                    original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
+                    channel=meta.channel, service=service, tool_id=tool.id, tool=tool.label,
+                    application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
+                    service_userid=meta.service_userid, service_postid=meta.service_postid,
+                    service_postid_shared_at=meta.service_postid_shared_at,
+                    service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
+                    user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=item.static_key,
+                    created_at=utcnow(),
+                )).inserted_primary_key[0]
         except IntegrityError:  # path already taken on this domain: draw again
             continue
     raise LinkError("could not allocate a short path; try again")
 
 
 def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
-    ids = [_insert(conn, project, tool, domain, item) for item in items]
+    patterns = enabled_patterns(conn, project.id)
+    ids = [_insert(conn, project, tool, domain, item, patterns) for item in items]
     return load_links_by_id(conn, ids)
 
 

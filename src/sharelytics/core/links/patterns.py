@@ -71,17 +71,26 @@ class RedirectTarget:
     template: str | None  # with REFERRER_MARKER where the click's referrer goes; None when nothing varies
 
 
-def find_pattern(conn: Connection, project_id: int, original_url: str) -> str | None:
-    host = (urlsplit(original_url).hostname or "").lower()
+def enabled_patterns(conn: Connection, project_id: int) -> dict[str, str]:
+    """The project's enabled patterns by hostname: read once per create call, however many links it makes."""
     rows = conn.execute(
         select(redirection_patterns.c.hostname, redirection_patterns.c.pattern).where(
-            redirection_patterns.c.project_id == project_id,
-            redirection_patterns.c.enabled.is_(True),
-            redirection_patterns.c.hostname.in_([host, "*"]),
+            redirection_patterns.c.project_id == project_id, redirection_patterns.c.enabled.is_(True)
         )
     ).all()
-    by_host = {row.hostname: row.pattern for row in rows}
-    return by_host.get(host) or by_host.get("*")
+    return {row.hostname: row.pattern for row in rows}
+
+
+def pattern_for(patterns: Mapping[str, str], original_url: str) -> str | None:
+    """The pattern for original_url's hostname, else the project's `*` pattern, else None."""
+    if not patterns:
+        return None
+    host = (urlsplit(original_url).hostname or "").lower()
+    return patterns.get(host) or patterns.get("*")
+
+
+def find_pattern(conn: Connection, project_id: int, original_url: str) -> str | None:
+    return pattern_for(enabled_patterns(conn, project_id), original_url)
 
 
 def _escaped(value: str | None) -> str:
