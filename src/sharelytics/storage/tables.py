@@ -187,6 +187,7 @@ click_hours = Table(
     Column("humans", Integer, nullable=False, default=0),
     Column("bots", Integer, nullable=False, default=0),
     Column("unfurlers", Integer, nullable=False, default=0),
+    Column("uniques", Integer, nullable=False, default=0),  # human clicks that were a visitor's first on the link
     Index("ix_click_hours_project_hour", "project_id", "hour"),
 )
 
@@ -209,4 +210,100 @@ click_facets = Table(
         "link_id", "hour", "kind", "country", "referrer_host", "browser", "os", "device", name="uq_click_facets_cell"
     ),
     Index("ix_click_facets_project_hour", "project_id", "hour"),
+)
+
+# --- Rollups for stats. Filled by the click writer in the same transaction as the clicks they count. ---
+
+_COUNTS = ("humans", "bots", "unfurlers", "uniques")
+
+
+def _count_columns() -> list[Column]:  # type: ignore[type-arg]
+    return [Column(name, Integer, nullable=False, default=0) for name in _COUNTS]
+
+
+# Per link per UTC day: whole days of a range are read here, the edge hours from click_hours.
+click_days = Table(
+    "click_days",
+    metadata,
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", DateTime, primary_key=True),
+    Column("project_id", Integer, nullable=False),
+    *_count_columns(),
+    Index("ix_click_days_project_day", "project_id", "day"),
+)
+
+# Per link, all time: totals, batch and single-link stats without summing hours.
+link_totals = Table(
+    "link_totals",
+    metadata,
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", Integer, nullable=False),
+    *_count_columns(),
+    Column("first_clicked_at", DateTime, nullable=True),
+    Column("last_clicked_at", DateTime, nullable=True),
+)
+
+# A visitor's first click on a link: unique clicks are the clicks that inserted a row here (additive over time).
+link_visitors = Table(
+    "link_visitors",
+    metadata,
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("visitor", String(32), primary_key=True),  # keyed hash of IP and user agent, never the IP
+)
+
+CUBE_COLUMNS = ("channel", "service", "tool", "application", "campaign", "domain", "tag")
+
+
+def _cube(name: str, time_column: str) -> Table:
+    """Project-level counts per combination of the low-cardinality link dimensions ("" for none)."""
+    return Table(
+        name,
+        metadata,
+        Column("id", BigId, primary_key=True),
+        Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+        Column(time_column, DateTime, nullable=False),
+        *[Column(c, String(401), nullable=False) for c in CUBE_COLUMNS],
+        *_count_columns(),
+        UniqueConstraint("project_id", time_column, *CUBE_COLUMNS, name=f"uq_{name}_cell"),
+    )
+
+
+cube_hours = _cube("cube_hours", "hour")
+cube_days = _cube("cube_days", "day")
+
+# --- Conversions (awe.sm conversions/new): one row each, plus hourly counts and values per link and type. ---
+
+conversions = Table(
+    "conversions",
+    metadata,
+    Column("id", String(36), primary_key=True),  # UUID, returned as the conversion's id
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(10), nullable=False),  # pageview | goal_1 .. goal_10
+    Column("value", BigInteger, nullable=False, default=0),  # integer, cents recommended
+    Column("converted_at", DateTime, nullable=False),
+    Column("account_conversionid", String(50), nullable=True),
+    Column("account_userid", String(50), nullable=True),
+    Column("ip", String(64), nullable=True),  # after the project's privacy mode
+    Column("language", String(100), nullable=True),
+    Column("referrer", Text, nullable=True),
+    Column("user_agent", Text, nullable=True),
+    Column("href", Text, nullable=True),
+    Column("session_id", String(100), nullable=True),
+    Column("clicker_id", String(100), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_conversions_link_time", "link_id", "converted_at"),
+    Index("ix_conversions_project_time", "project_id", "converted_at"),
+)
+
+conversion_hours = Table(
+    "conversion_hours",
+    metadata,
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("hour", DateTime, primary_key=True),
+    Column("type", String(10), primary_key=True),
+    Column("project_id", Integer, nullable=False),
+    Column("conversions", Integer, nullable=False, default=0),
+    Column("value", BigInteger, nullable=False, default=0),
+    Index("ix_conversion_hours_project_hour", "project_id", "hour"),
 )

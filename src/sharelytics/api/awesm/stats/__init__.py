@@ -1,0 +1,1 @@
+"""The awe.sm Stats API: range, intervals, totals, active, single links and batches, answered from rollups."""

@@ -1,0 +1,168 @@
+"""Click counts per (time?, group, pivot) from the coarsest rollup that answers the question exactly.
+
+- cube_days / cube_hours (project level) when every dimension asked about is a cube dimension;
+- click_days / click_hours joined to links for any other link dimension;
+- click_facets (per link and hour) as soon as a click dimension (country, browser, ...) is involved;
+- link_totals for all-time questions (totals, active, single links without dates).
+Never the raw `clicks` table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import Connection, ColumnElement, FromClause, Select, Table, and_, case, func, literal, select
+
+from sharelytics.core.stats import timeline
+from sharelytics.core.stats.dimensions import CUBE_DIMENSIONS, is_click_dimension, link_column
+from sharelytics.core.stats.model import Filter, Metrics, StatsQuery
+from sharelytics.core.stats.shares import link_scope
+from sharelytics.core.stats.sql import matches
+from sharelytics.storage.tables import (
+    click_days,
+    click_facets,
+    click_hours,
+    cube_days,
+    cube_hours,
+    domains,
+    link_totals,
+    links,
+)
+
+Key = tuple[Any, ...]  # (time or None, group value, pivot value) — absent parts are None
+COUNTS = ("humans", "bots", "unfurlers", "uniques")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One rollup table, how to read its time column, and whether link dimensions come from a join."""
+
+    table: Table
+    time_column: str | None  # None: all time (link_totals)
+    joins_links: bool
+    facets: bool = False
+
+
+def _dimensions(query: StatsQuery) -> set[str]:
+    names = {f.dimension for f in query.filters}
+    return names | {n for n in (query.group_by, query.pivot) if n}
+
+
+def choose(query: StatsQuery, unit: str) -> Source:
+    """The rollup for `unit` ("hour", "day" or "all") given the dimensions the query touches."""
+    dims = _dimensions(query)
+    if any(is_click_dimension(d) for d in dims):
+        return Source(click_facets, None if unit == "all" else "hour", True, facets=True)
+    if unit == "all":
+        return Source(link_totals, None, True)
+    if query.scope == "range" and dims <= CUBE_DIMENSIONS:
+        return Source(cube_days if unit == "day" else cube_hours, unit, False)
+    return Source(click_days if unit == "day" else click_hours, unit, True)
+
+
+def _column(source: Source, name: str) -> ColumnElement[Any]:
+    if is_click_dimension(name):
+        return click_facets.c[name]
+    if source.joins_links:
+        return link_column(name)
+    return source.table.c[name]
+
+
+def _sums(source: Source) -> list[ColumnElement[Any]]:
+    if source.facets:
+        kinds = {"humans": "human", "bots": "bot", "unfurlers": "unfurler"}
+        sums = [func.sum(case((click_facets.c.kind == kind, click_facets.c.clicks), else_=0)) for kind in kinds.values()]
+        return [*sums, literal(0)]  # facets do not track first visits
+    return [func.sum(source.table.c[name]) for name in COUNTS]
+
+
+def _from(source: Source, query: StatsQuery) -> FromClause:
+    if not source.joins_links:
+        return source.table
+    joined = source.table.join(links, links.c.id == source.table.c.link_id)
+    if "domain" in _dimensions(query):
+        joined = joined.join(domains, domains.c.id == links.c.domain_id)
+    return joined
+
+
+def filter_clause(source: Source, filters: Iterable[Filter]) -> list[ColumnElement[bool]]:
+    cube = not source.joins_links
+    return [matches(_column(source, f.dimension), f.values, cube) for f in filters]
+
+
+def _time(source: Source) -> ColumnElement[datetime]:
+    return source.table.c[source.time_column]  # type: ignore[index]
+
+
+def statement(
+    source: Source,
+    query: StatsQuery,
+    keys: Sequence[str | None],
+    span: tuple[datetime, datetime] | None,
+    by_time: bool,
+    restrict: dict[str, Sequence[Any]] | None = None,
+    links_where: Sequence[ColumnElement[bool]] = (),
+) -> Select[Any]:
+    owner = links.c.project_id if source.joins_links else source.table.c.project_id
+    where = [owner.in_(query.project_ids), *filter_clause(source, query.filters), *links_where]
+    if span is not None:
+        where += [_time(source) >= span[0], _time(source) < span[1]]
+    for name, values in (restrict or {}).items():
+        where.append(matches(_column(source, name), list(values), not source.joins_links))
+    group_cols = [_time(source)] if by_time else []
+    group_cols += [_column(source, k) for k in keys if k]
+    return select(*group_cols, *_sums(source)).select_from(_from(source, query)).where(and_(*where)).group_by(*group_cols)
+
+
+def _metrics(values: Sequence[Any]) -> Metrics:
+    humans, bots, unfurlers, uniques = (int(v or 0) for v in values)
+    return Metrics(clicks=humans, bots=bots, unfurlers=unfurlers, uniques=uniques)
+
+
+def _collect(
+    conn: Connection, stmt: Select[Any], by_time: bool, keys: Sequence[str | None], into: dict[Key, Metrics]
+) -> None:
+    width = (1 if by_time else 0) + sum(1 for k in keys if k)
+    for row in conn.execute(stmt):
+        moment = row[0] if by_time else None
+        parts = list(row[1 if by_time else 0 : width])
+        values = [(parts.pop(0) or None) if k else None for k in keys]  # the cube's "" is "none"
+        key = (moment, *values)
+        into.setdefault(key, Metrics(shares=None)).add(_metrics(row[width:]))
+
+
+def segments(start: datetime, end: datetime, interval: str | None) -> list[tuple[str, datetime, datetime]]:
+    """(unit, a, b) pieces covering [start, end): whole UTC days from the day rollups, the rest from hours."""
+    if interval == "hour":
+        return [("hour", start, end)]
+    if interval in ("day", "week") and start != timeline.floor_day(start):
+        return [("hour", start, end)]  # buckets start at the client's local midnight: only hours align
+    cut = timeline.split(start, end)
+    parts = [("hour", a, b) for a, b in cut.hours]
+    if cut.days:
+        parts.append(("day", *cut.days))
+    return parts
+
+
+def click_counts(
+    conn: Connection,
+    query: StatsQuery,
+    keys: Sequence[str | None],
+    *,
+    by_time: bool = False,
+    restrict: dict[str, Sequence[Any]] | None = None,
+) -> dict[Key, Metrics]:
+    """Counts keyed by (time, group, pivot). With by_time the time is the rollup row's hour or day start."""
+    result: dict[Key, Metrics] = {}
+    if query.scope != "range" or query.start is None or query.end is None:
+        source = choose(query, "all")
+        stmt = statement(source, query, keys, None, False, restrict, link_scope(query))
+        _collect(conn, stmt, False, keys, result)
+        return result
+    for unit, a, b in segments(query.start, query.end, query.interval if by_time else None):
+        source = choose(query, unit)
+        stmt = statement(source, query, keys, (a, b), by_time, restrict)
+        _collect(conn, stmt, by_time, keys, result)
+    return result
