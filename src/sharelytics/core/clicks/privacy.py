@@ -53,3 +53,11 @@ def protect_ip(raw: str | None, mode: str, secret: str) -> str | None:
     if mode == "hashed":
         return hash_ip(address, secret)
     return None
+
+
+def visitor_key(raw_ip: str | None, user_agent: str | None, secret: str) -> str | None:
+    """Who clicked, for unique clicks: a keyed hash of the raw IP and the user agent (never stored as is)."""
+    if not raw_ip:
+        return None
+    message = f"visitor|{raw_ip.strip()}|{user_agent or ''}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:HASH_LENGTH]

@@ -18,13 +18,15 @@ from typing import Any, Iterable, Mapping, Sequence
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
-from sharelytics.core.clicks.classify import classify_agent, country_of, first_language, referrer_host
+from sharelytics.core.clicks.classify import HUMAN, classify_agent, country_of, first_language, referrer_host
 from sharelytics.core.clicks.journal import ClickRecord
-from sharelytics.core.clicks.privacy import protect_ip
-from sharelytics.core.clicks.rollups import dialect_insert, upsert_rollups
+from sharelytics.core.clicks.privacy import protect_ip, visitor_key
+from sharelytics.core.clicks.rollups import upsert_rollups
 from sharelytics.core.clicks.segments import ClaimedSegment, claim_segments
 from sharelytics.core.clock import from_timestamp
-from sharelytics.storage.tables import clicks, links, projects
+from sharelytics.core.stats.cube import link_cells
+from sharelytics.storage.tables import clicks, link_visitors, projects
+from sharelytics.storage.upsert import dialect_insert
 
 log = logging.getLogger("sharelytics.clicks")
 
@@ -98,6 +100,23 @@ class WriteResult:
     dropped: int  # for links that no longer exist
 
 
+def first_visits(conn: Connection, stored: Sequence[Mapping[str, Any]], visitors: Mapping[str, str | None]) -> set[str]:
+    """The ids of the stored human clicks that were their visitor's first on the link (recorded in link_visitors,
+    so unique clicks add up across batches and time)."""
+    wanted: dict[tuple[int, str], str] = {}
+    for row in sorted(stored, key=lambda r: r["clicked_at"]):
+        visitor = visitors.get(row["click_id"])
+        if row["kind"] == HUMAN and visitor:
+            wanted.setdefault((row["link_id"], visitor), row["click_id"])
+    if not wanted:
+        return set()
+    stmt = dialect_insert(conn)(link_visitors).on_conflict_do_nothing(
+        index_elements=[link_visitors.c.link_id, link_visitors.c.visitor]
+    ).returning(link_visitors.c.link_id, link_visitors.c.visitor)
+    params = [{"link_id": link_id, "visitor": visitor} for link_id, visitor in sorted(wanted)]
+    return {wanted[(link_id, visitor)] for link_id, visitor in conn.execute(stmt, params)}
+
+
 class ClickWriter:
     """Stores batches of journaled clicks on SQLite or PostgreSQL."""
 
@@ -126,14 +145,14 @@ class ClickWriter:
         return result.stored
 
     def _write(self, conn: Connection, batch: list[ClickRecord]) -> WriteResult:
-        link_ids = {r.link_id for r in batch}
-        query = select(links.c.id, links.c.project_id).where(links.c.id.in_(link_ids))
-        project_of: dict[int, int] = {link_id: project_id for link_id, project_id in conn.execute(query)}
+        cells = link_cells(conn, {r.link_id for r in batch}, lock=True)
+        project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
         kept = [r for r in batch if r.link_id in project_of]
         modes = self.privacy.modes(conn, set(project_of.values()))
         rows = [click_row(r, project_of[r.link_id], modes[project_of[r.link_id]], self.secret) for r in kept]
         stored = self._insert_new(conn, rows)
-        upsert_rollups(conn, stored, project_of)
+        visitors = {r.click_id: visitor_key(r.ip, r.user_agent, self.secret) for r in kept}
+        upsert_rollups(conn, stored, cells, first_visits(conn, stored, visitors))
         return WriteResult(len(stored), len(kept) - len(stored), len(batch) - len(kept))
 
     def _insert_new(self, conn: Connection, rows: list[dict[str, Any]]) -> list[Mapping[str, Any]]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 
 from sharelytics.core.clicks.privacy import protect_ip
-from sharelytics.core.clicks.rollups import dialect_insert
+from sharelytics.storage.upsert import add_counts
 from sharelytics.core.clock import utcnow
 from sharelytics.core.projects.model import Project
 from sharelytics.core.stats.model import CONVERSION_TYPES
@@ -88,13 +88,8 @@ def record_conversion(engine: Engine, project: Project, new: NewConversion, secr
             language=new.language, referrer=new.referrer, user_agent=new.user_agent, href=new.href,
             session_id=new.session_id, clicker_id=new.clicker_id, created_at=utcnow(),
         ))
-        stmt = dialect_insert(conn)(conversion_hours)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[conversion_hours.c.link_id, conversion_hours.c.hour, conversion_hours.c.type],
-            set_={"conversions": conversion_hours.c.conversions + 1, "value": conversion_hours.c.value + value},
-        )
-        hour = at.replace(minute=0, second=0)
-        conn.execute(stmt, [{"link_id": link_id, "hour": hour, "type": new.type, "project_id": project.id,
-                             "conversions": 1, "value": value}])
+        row = {"link_id": link_id, "hour": at.replace(minute=0, second=0), "type": new.type,
+               "project_id": project.id, "conversions": 1, "value": value}
+        add_counts(conn, conversion_hours, ("link_id", "hour", "type"), ("conversions", "value"), [row])
     fields = {**new.__dict__, "value": value, "converted_at": at, "ip": ip}
     return Conversion(**fields, id=conversion_id, project_id=project.id, link_id=link_id)

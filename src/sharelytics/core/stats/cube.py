@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import Connection, Table, select
 
-from sharelytics.core.clicks.rollups import dialect_insert
+from sharelytics.storage.upsert import add_counts
 from sharelytics.storage.tables import CUBE_COLUMNS, click_days, click_hours, cube_days, cube_hours, domains, links
 
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
@@ -19,28 +19,23 @@ def cell_of(values: Mapping[str, Any]) -> Cell:
     return tuple(str(values.get(column) or "") for column in CUBE_COLUMNS)
 
 
-def link_cells(conn: Connection, link_ids: set[int]) -> dict[int, tuple[int, Cell]]:
-    """link id -> (project id, cube cell), read in one query."""
+def link_cells(conn: Connection, link_ids: set[int], *, lock: bool = False) -> dict[int, tuple[int, Cell]]:
+    """link id -> (project id, cube cell), read in one query. `lock` (PostgreSQL) holds the links' rows shared
+    until commit, so an update moving a link to another cell waits for the clicks being added to the old one."""
     query = (
         select(links.c.id, links.c.project_id, domains.c.hostname.label("domain"),
                *(links.c[c] for c in CUBE_COLUMNS if c != "domain"))
         .join(domains, domains.c.id == links.c.domain_id)
         .where(links.c.id.in_(link_ids))
     )
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update(read=True, of=links)
     return {row["id"]: (row["project_id"], cell_of(row)) for row in conn.execute(query).mappings()}
 
 
 def add_to_cube(conn: Connection, table: Table, time_column: str, rows: list[dict[str, Any]]) -> None:
     """Upsert-add rows of {project_id, <time>, *CUBE_COLUMNS, *COUNTS} (counts may be negative)."""
-    if not rows:
-        return
-    stmt = dialect_insert(conn)(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.project_id, table.c[time_column], *(table.c[c] for c in CUBE_COLUMNS)],
-        set_={name: table.c[name] + stmt.excluded[name] for name in COUNTS},
-    )
-    key = lambda r: (r["project_id"], r[time_column], *(r[c] for c in CUBE_COLUMNS))  # noqa: E731
-    conn.execute(stmt, sorted(rows, key=key))  # sorted: concurrent writers lock cells in one order
+    add_counts(conn, table, ("project_id", time_column, *CUBE_COLUMNS), COUNTS, rows)
 
 
 def move_link(conn: Connection, link_id: int, project_id: int, old: Cell, new: Cell | None) -> None:
