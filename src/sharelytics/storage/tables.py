@@ -206,6 +206,7 @@ click_facets = Table(
     Column("os", String(100), nullable=False),
     Column("device", String(100), nullable=False),
     Column("clicks", Integer, nullable=False, default=0),
+    Column("uniques", Integer, nullable=False, default=0),
     UniqueConstraint(
         "link_id", "hour", "kind", "country", "referrer_host", "browser", "os", "device", name="uq_click_facets_cell"
     ),

@@ -94,6 +94,7 @@ def request_object(params: wire.Params | None) -> dict[str, Any]:
 
 async def new(request: Request) -> Response:
     services = services_of(request)
+    request.state.awesm_controller = "conversion"
     params = await wire.read_params(request, services.settings.max_body_bytes)
     request.state.awesm_params = params
     fmt = wire.response_format(request.path_params.get("format"), params)

@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sharelytics.api import wire
+from sharelytics.core.conversions.record import ConversionError, ConversionsDisabled
+from sharelytics.core.conversions.record import UnknownLink as ConversionLinkUnknown
 from sharelytics.core.links.domains import DomainNotAllowed
 from sharelytics.core.links.model import (
     InvalidMetadata,
@@ -100,6 +102,9 @@ ERRORS: dict[type[Exception], ErrorKind] = {
     BadDestination: ErrorKind(1045, 400),
     BotRefused: ErrorKind(1050, 403),
     RateLimited: ErrorKind(1060, 429),
+    ConversionError: ErrorKind(1070, 400),
+    ConversionsDisabled: ErrorKind(1071, 403),
+    ConversionLinkUnknown: ErrorKind(1072, 400),
 }
 INTERNAL = ErrorKind(1099, 500, "Internal error")
 
@@ -117,7 +122,7 @@ def request_echo(request: Request, action: str) -> dict[str, Any]:
     params: wire.Params | None = getattr(request.state, "awesm_params", None)
     echo: dict[str, Any] = params.echo() if params is not None else {}
     echo.update(getattr(request.state, "awesm_path_values", {}))  # e.g. the awesm_id of url/update
-    echo["action"], echo["controller"] = action, "url"
+    echo["action"], echo["controller"] = action, getattr(request.state, "awesm_controller", "url")
     return dict(sorted(echo.items()))
 
 

@@ -10,12 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from sharelytics.api.awesm import conversions
 from sharelytics.api.awesm.batch import batch
 from sharelytics.api.awesm.create import create
 from sharelytics.api.awesm.errors import error_response
 from sharelytics.api.awesm.retweet import retweet
 from sharelytics.api.awesm.share import share
 from sharelytics.api.awesm.static import static
+from sharelytics.api.awesm.stats.routes import stats_routes
 from sharelytics.api.awesm.update import update
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -47,4 +49,6 @@ def awesm_routes() -> list[BaseRoute]:
         Route("/url/update/{target}", _guarded("update", update), methods=BOTH),
         Route("/url/share", _guarded("share", share), methods=["GET"]),
         *_with_suffix("/url/retweet", "retweet", retweet, BOTH),
+        *_with_suffix("/conversions/new", "new", conversions.new, BOTH),
+        *stats_routes(),
     ]

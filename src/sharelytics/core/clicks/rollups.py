@@ -72,20 +72,22 @@ class Aggregates:
     hours: dict[tuple[int, datetime], Tally]
     days: dict[tuple[int, datetime], Tally]
     links: dict[int, Tally]
-    facets: Counter[FacetKey]
+    facets: dict[FacetKey, Counter[str]]
 
 
 def aggregate(rows: Iterable[Mapping[str, Any]], first_visits: Collection[str] = ()) -> Aggregates:
     """Count click rows (as stored in `clicks`) per link-hour, link-day, link and facet cell. A click whose id is
     in `first_visits` was its visitor's first on that link: it counts as unique."""
-    result = Aggregates({}, {}, {}, Counter())
+    result = Aggregates({}, {}, {}, {})
     for row in rows:
         moment, link_id, column = row["clicked_at"], row["link_id"], KIND_COLUMNS[row["kind"]]
         unique = row["click_id"] in first_visits
         _tally(result.hours, (link_id, hour_of(moment)), column, moment, unique)
         _tally(result.days, (link_id, day_of(moment)), column, moment, unique)
         _tally(result.links, link_id, column, moment, unique)
-        result.facets[(link_id, hour_of(moment), *(row[d] or "" for d in FACET_DIMENSIONS))] += 1
+        facet = result.facets.setdefault((link_id, hour_of(moment), *(row[d] or "" for d in FACET_DIMENSIONS)), Counter())
+        facet["clicks"] += 1
+        facet["uniques"] += unique
     return result
 
 
@@ -128,6 +130,6 @@ def upsert_rollups(
                earliest=("first_clicked_at",), latest=("last_clicked_at",))
     add_counts(conn, cube_hours, ("project_id", "hour", *CUBE_COLUMNS), COUNTS, _cube(agg.hours, "hour", cells))
     add_counts(conn, cube_days, ("project_id", "day", *CUBE_COLUMNS), COUNTS, _cube(agg.days, "day", cells))
-    facets = [{"link_id": key[0], "hour": key[1], "project_id": project_of[key[0]], "clicks": count,
-               **dict(zip(FACET_DIMENSIONS, key[2:]))} for key, count in agg.facets.items()]
-    add_counts(conn, click_facets, ("link_id", "hour", *FACET_DIMENSIONS), ("clicks",), facets)
+    facets = [{"link_id": key[0], "hour": key[1], "project_id": project_of[key[0]], "clicks": counts["clicks"],
+               "uniques": counts["uniques"], **dict(zip(FACET_DIMENSIONS, key[2:]))} for key, counts in agg.facets.items()]
+    add_counts(conn, click_facets, ("link_id", "hour", *FACET_DIMENSIONS), ("clicks", "uniques"), facets)

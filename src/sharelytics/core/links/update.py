@@ -19,6 +19,7 @@ from sharelytics.core.links.channels import service_for
 from sharelytics.core.links.model import Link, LinkMetadata, LinkNotFound, UnknownParent, UpdateWindowClosed
 from sharelytics.core.links.store import load_link, parent_exists, store_shared_metadata
 from sharelytics.core.projects.model import Project
+from sharelytics.core.stats.cube import cell_of, move_link
 from sharelytics.storage.tables import links
 
 UPDATE_WINDOW = timedelta(days=30)
@@ -75,6 +76,8 @@ def update_link_in(conn: Connection, project: Project, awesm_id: str, meta: Link
     conn.execute(update(links).where(links.c.id == link.id).values(**values))
     updated = load_link(conn, project.id, awesm_id)
     assert updated is not None
+    # Stats keep project-level counts per channel, tag, campaign...: the link's clicks follow it to its new cell.
+    move_link(conn, link.id, project.id, cell_of(vars(link)), cell_of(vars(updated)))
     return updated
 
 

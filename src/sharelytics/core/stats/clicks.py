@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Connection, ColumnElement, FromClause, Select, Table, and_, case, func, literal, select
+from sqlalchemy import Connection, ColumnElement, FromClause, Select, Table, and_, case, func, select
 
 from sharelytics.core.stats import timeline
 from sharelytics.core.stats.dimensions import CUBE_DIMENSIONS, is_click_dimension, link_column
@@ -74,7 +74,7 @@ def _sums(source: Source) -> list[ColumnElement[Any]]:
     if source.facets:
         kinds = {"humans": "human", "bots": "bot", "unfurlers": "unfurler"}
         sums = [func.sum(case((click_facets.c.kind == kind, click_facets.c.clicks), else_=0)) for kind in kinds.values()]
-        return [*sums, literal(0)]  # facets do not track first visits
+        return [*sums, func.sum(click_facets.c.uniques)]
     return [func.sum(source.table.c[name]) for name in COUNTS]
 
 

@@ -126,10 +126,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('click_hours', schema=None) as batch_op:
         batch_op.add_column(sa.Column('uniques', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('click_facets', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('uniques', sa.Integer(), nullable=False, server_default='0'))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('click_facets', schema=None) as batch_op:
+        batch_op.drop_column('uniques')
     with op.batch_alter_table('click_hours', schema=None) as batch_op:
         batch_op.drop_column('uniques')
 
