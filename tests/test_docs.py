@@ -129,3 +129,13 @@ def test_decision_record_follows_the_format(record: Path) -> None:
     found = [h for h in headings if h in RECORD_SECTIONS or h == "considered option"]
     found = ["considered options" if h == "considered option" else h for h in found]
     assert found == list(RECORD_SECTIONS), f"{record.name}: sections must be ## " + ", ## ".join(RECORD_SECTIONS)
+
+
+@pytest.mark.parametrize("path", [README, CLI_DOC, DECISIONS / "README.md"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_point_at_files_that_exist(path: Path) -> None:
+    text = re.sub(r"^```.*?^```", "", path.read_text(), flags=re.M | re.S)  # links in code blocks are examples
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue
+        file = (path.parent / target.split("#", 1)[0]).resolve()
+        assert file.exists(), f"{path.relative_to(ROOT)} links to {target}, which does not exist"
