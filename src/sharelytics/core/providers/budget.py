@@ -102,13 +102,14 @@ class RateBudget:
 
     def acquire(self, identity: str) -> None:
         """Spend one request, waiting for the reset if needed; RateLimited when the wait exceeds `max_wait`."""
-        while True:
+        for _ in range(3):  # a few rounds: other threads may spend the new window first
             wait = self._try_spend(identity)
             if wait <= 0:
                 return
             if wait > self.max_wait:
                 raise RateLimited(from_timestamp(self._clock() + wait))
             self._sleep(wait)
+        # Still nothing after waiting: send anyway and let the network's answer (a 429 at worst) decide.
 
     def _try_spend(self, identity: str) -> float:
         with self._lock:

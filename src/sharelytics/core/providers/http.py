@@ -8,12 +8,13 @@ reset has passed. Writes are safe to repeat because every publish carries an ide
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 import httpx
-from tenacity import Retrying, RetryCallState, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import Retrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from sharelytics.core.clock import from_timestamp
 from sharelytics.core.providers.budget import Clock, RateBudget, Sleep, parse_rate_headers, parse_reset, parse_retry_after
@@ -115,8 +116,8 @@ class ProviderHttp:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Retryable) and exc.retry_at is not None:
             return max(exc.retry_at - self._clock(), 0.0)
-        backoff = wait_exponential_jitter(initial=self.retry.initial, max=self.retry.maximum, jitter=self.retry.jitter)
-        return backoff(state)
+        exponential = self.retry.initial * 2 ** (state.attempt_number - 1)
+        return min(exponential, self.retry.maximum) + random.uniform(0, self.retry.jitter)  # jitter spreads workers
 
 
 def _error_text(response: httpx.Response) -> str:
