@@ -22,6 +22,7 @@ from sharelytics.core.clicks.pipeline import ClickPipeline, start_pipeline
 from sharelytics.core.links.cache import LinkCache
 from sharelytics.core.links.domains import Domain, ensure_shared_domain
 from sharelytics.redirect import RedirectApp
+from sharelytics.web.widgets import widget_routes
 from sharelytics.storage.engine import make_engine
 
 log = logging.getLogger("sharelytics")
@@ -68,6 +69,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             services.pipeline = None
             services.journal.close()
 
-    api = Starlette(routes=awesm_routes(), lifespan=lifespan)
+    api = Starlette(routes=[*awesm_routes(), *widget_routes()], lifespan=lifespan)
     api.state.services = services
     return RedirectApp(api, services)

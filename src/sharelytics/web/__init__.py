@@ -1,0 +1,1 @@
+"""The browser-facing adapter: the conversion script sites embed (and, later, the dashboard)."""
