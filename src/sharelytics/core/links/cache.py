@@ -53,19 +53,17 @@ def location_header(url: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class LinkEntry:
+    """Only what a redirect sends and journals: every cached link costs memory in every process."""
+
     link_id: int
     project_id: int
-    awesm_id: str
     status: int  # the project's redirect status, 301 or 302
-    redirect_url: str
+    location: bytes  # the stored redirect_url as a header value, encoded once
     template: str | None  # set when the target varies per click (see patterns.fill_click_time)
-    location: bytes  # redirect_url as a header value, encoded once
 
     @classmethod
-    def build(
-        cls, link_id: int, project_id: int, awesm_id: str, status: int, redirect_url: str, template: str | None
-    ) -> "LinkEntry":
-        return cls(link_id, project_id, awesm_id, status, redirect_url, template, location_header(redirect_url))
+    def build(cls, link_id: int, project_id: int, status: int, redirect_url: str, template: str | None) -> "LinkEntry":
+        return cls(link_id, project_id, status, location_header(redirect_url), template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +156,7 @@ class LinkCache:
         """Read one link by its domain's host key and path, and remember the answer."""
         query = (
             select(
-                links.c.id, links.c.project_id, links.c.awesm_id, links.c.redirect_url, links.c.redirect_template,
+                links.c.id, links.c.project_id, links.c.redirect_url, links.c.redirect_template,
                 projects.c.redirect_status,
             )
             .join(domains, domains.c.id == links.c.domain_id)
@@ -168,7 +166,7 @@ class LinkCache:
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         entry = None if row is None else LinkEntry.build(
-            row.id, row.project_id, row.awesm_id, int(row.redirect_status), row.redirect_url, row.redirect_template
+            row.id, row.project_id, int(row.redirect_status), row.redirect_url, row.redirect_template
         )
         self.put_link(host_key, path, entry)
         return entry

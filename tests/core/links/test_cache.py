@@ -1,0 +1,100 @@
+"""The redirect's link cache: bounded, expiring, negative entries kept apart, forgotten on demand, reads only."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from sharelytics.core.links import cache as cache_module
+from sharelytics.core.links.cache import MISS, LinkCache, LinkEntry, location_header
+from sharelytics.core.links.create import NewLink, create_link
+from sharelytics.core.links.domains import add_domain, ensure_shared_domain
+from sharelytics.core.links.model import LinkMetadata
+from sharelytics.core.projects.manage import configure_project
+from tests.conftest import ProjectFixture
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(cache_module.time, "monotonic", fake)
+    return fake
+
+
+def _entry(link_id: int, project_id: int = 1) -> LinkEntry:
+    return LinkEntry.build(link_id, project_id, 302, f"http://a.example/{link_id}", None)
+
+
+def test_the_least_recently_used_link_goes_first(engine: Engine, clock: Clock) -> None:
+    cache = LinkCache(engine, size=2, ttl=60)
+    cache.put_link("h", "a", _entry(1))
+    cache.put_link("h", "b", _entry(2))
+    assert cache.peek_link("h", "a") == _entry(1)  # a is now the most recent
+    cache.put_link("h", "c", _entry(3))
+    assert cache.peek_link("h", "b") is MISS
+    assert (cache.peek_link("h", "a"), cache.peek_link("h", "c")) == (_entry(1), _entry(3))
+    assert len(cache) == 2
+
+
+def test_entries_expire_and_misses_expire_sooner(engine: Engine, clock: Clock) -> None:
+    cache = LinkCache(engine, size=100, ttl=60)
+    cache.put_link("h", "a", _entry(1))
+    cache.put_link("h", "gone", None)
+    cache.put_domain("nowhere", None)
+    assert (cache.peek_link("h", "gone"), cache.peek_domain("nowhere")) == (None, None)
+    clock.now += cache_module.NEGATIVE_TTL + 1
+    assert (cache.peek_link("h", "gone"), cache.peek_domain("nowhere")) == (MISS, MISS)
+    assert cache.peek_link("h", "a") == _entry(1)
+    clock.now += 60
+    assert cache.peek_link("h", "a") is MISS
+
+
+def test_a_scan_of_unknown_paths_does_not_evict_links(engine: Engine, clock: Clock) -> None:
+    cache = LinkCache(engine, size=16, ttl=60)
+    cache.put_link("h", "hot", _entry(1))
+    for i in range(1000):
+        cache.put_link("h", f"miss{i}", None)
+    assert cache.peek_link("h", "hot") == _entry(1)
+
+
+def test_forget_hooks(engine: Engine, clock: Clock) -> None:
+    cache = LinkCache(engine, size=100, ttl=60)
+    cache.put_link("dom.ai/n", "12345", _entry(1, project_id=7))
+    cache.put_link("sl.test", "abc", _entry(2, project_id=7))
+    cache.put_link("sl.test", "def", _entry(3, project_id=8))
+    cache.forget("Dom.ai_n_12345")
+    assert cache.peek_link("dom.ai/n", "12345") is MISS
+    assert cache.forget_project(7) == 1
+    assert cache.peek_link("sl.test", "abc") is MISS
+    cache.forget_domain("SL.test")
+    assert cache.peek_link("sl.test", "def") is MISS
+
+
+def test_loads_read_the_link_with_its_projects_status(engine: Engine, project: ProjectFixture) -> None:
+    domain = add_domain(engine, "https://CuteOn.Me/n", project.project)
+    permanent = configure_project(engine, project.project, redirect_status=301)
+    link = create_link(engine, permanent, project.tool, domain, NewLink("http://a.example/\u00e9",
+                                                                        LinkMetadata(channel="twitter")))
+    cache = LinkCache(engine, size=100, ttl=60)
+    loaded = cache.load_link("cuteon.me/n", link.path)
+    assert loaded == LinkEntry(link.id, permanent.id, 301, b"http://a.example/%C3%A9", None)
+    assert cache.peek_link("cuteon.me/n", link.path) == loaded
+    assert cache.load_link("cuteon.me/n", "nope") is None
+    assert cache.peek_link("cuteon.me/n", "nope") is None
+    found = cache.load_domain("cuteon.me/n")
+    assert found is not None and (found.domain_id, found.project_id) == (domain.id, permanent.id)
+    assert cache.load_domain(ensure_shared_domain(engine, "sl.test").host_key) is not None
+    assert cache.load_domain("unknown.example") is None
+
+
+def test_location_headers_are_ascii() -> None:
+    assert location_header("http://a.example/x?q=1#f") == b"http://a.example/x?q=1#f"
+    assert location_header("http://a.example/caf\u00e9 x") == b"http://a.example/caf%C3%A9%20x"
