@@ -26,6 +26,7 @@ tools_app = typer.Typer(help="Applications and tools (the `tool` keys of the Cre
 app.add_typer(projects_app, name="projects")
 app.add_typer(domains_app, name="domains")
 app.add_typer(tools_app, name="tools")
+app.add_typer(__import__("sharelytics.cli_sandbox", fromlist=["app"]).app, name="sandbox")
 app.add_typer(cli_links.patterns_app, name="patterns")
 app.add_typer(cli_links.conversions_app, name="conversions")
 

@@ -25,8 +25,8 @@ from starlette.routing import Route
 
 from sharelytics.sandbox.controls import Controls, Fault
 from sharelytics.sandbox.reactions import react, resolve_post
-from sharelytics.sandbox.urls import mount_url
 from sharelytics.sandbox.state import NETWORKS, Account, Post, SandboxError, SandboxState
+from sharelytics.sandbox.urls import mount_url
 
 
 def _state(request: Request) -> SandboxState:

@@ -13,8 +13,8 @@ from sharelytics.sandbox import mastodon_entities as render
 from sharelytics.sandbox import mastodon_oauth
 from sharelytics.sandbox.controls import MASTODON, Controls, ControlsMiddleware
 from sharelytics.sandbox.ids import sniff_mime
-from sharelytics.sandbox.urls import mount_url
 from sharelytics.sandbox.state import Account, Media, Post, SandboxError, SandboxState, now
+from sharelytics.sandbox.urls import mount_url
 
 NET = "mastodon"
 
