@@ -32,7 +32,8 @@ def _users(conn: Connection, query: StatsQuery, values: Sequence[Any]) -> dict[A
         select(sharers).where(sharers.c.project_id.in_(query.project_ids), sharers.c.user_id.in_(values))
     ).mappings()
     return {
-        r["user_id"]: {"icon_url": r["icon_url"], "profile_url": r["profile_url"], "username": r["username"]}
+        # The create object's user_id_metadata order (docs/decisions/2026-11-23-create-object-key-order.md).
+        r["user_id"]: {"icon_url": r["icon_url"], "username": r["username"], "profile_url": r["profile_url"]}
         for r in rows
     }
 

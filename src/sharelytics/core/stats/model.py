@@ -9,6 +9,7 @@ from typing import Any
 SORT_TYPES = ("clicks", "shares", "clicks_per_share", "shared_at", "conversions")
 GOALS = tuple(f"goal_{n}" for n in range(1, 11))
 CONVERSION_TYPES = ("pageview",) + GOALS
+MAX_PER_PAGE = 1000  # a larger per_page is served (and echoed) as this
 
 
 class InvalidStatsQuery(Exception):

@@ -13,12 +13,11 @@ from sharelytics.core.stats.clicks import click_counts
 from sharelytics.core.stats.conversions import conversion_counts
 from sharelytics.core.stats.dimensions import is_click_dimension
 from sharelytics.core.stats.metadata import group_metadata
-from sharelytics.core.stats.model import Bucket, Group, Metrics, Report, StatsQuery
+from sharelytics.core.stats.model import MAX_PER_PAGE, Bucket, Group, Metrics, Report, StatsQuery
 from sharelytics.core.stats.shares import share_counts
 from sharelytics.storage.engine import read_only
 
 Key = tuple[Any, ...]
-MAX_PER_PAGE = 1000
 
 
 def _counts(conn: Connection, query: StatsQuery, keys: Sequence[str | None], *, by_time: bool = False,
@@ -134,6 +133,11 @@ def _attach_pivots(conn: Connection, query: StatsQuery, page: list[Group], restr
             by_group.setdefault(key[1], []).append(Group(value=key[2], metrics=metrics))
     for group in page:
         group.pivots = _sorted(by_group.get(group.value, []), query.pivot_sort_type, query.pivot_sort_order)
+    if query.with_metadata and query.pivot:
+        pivots = [p for group in page for p in group.pivots or []]
+        found = group_metadata(conn, query, query.pivot, sorted({p.value for p in pivots if p.value is not None}))
+        for item in pivots:
+            item.metadata = found.get(item.value)
 
 
 def _empty_buckets(query: StatsQuery) -> list[Bucket]:

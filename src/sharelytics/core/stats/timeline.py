@@ -16,6 +16,7 @@ DAY = timedelta(days=1)
 STEPS = {"hour": HOUR, "day": DAY, "week": timedelta(days=7)}
 MAX_INTERVALS = 500
 EARLIEST = datetime(2010, 6, 4)
+LATEST = datetime(9000, 1, 1)  # far from datetime.max, so rounding up and interval arithmetic cannot overflow
 # Sharengine sends `MM/DD/YYYYT00:00:00-08:00`: a US date glued to a time with a `T`.
 _US_DATE_T = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})T(.*)$")
 
@@ -36,10 +37,12 @@ def parse_date(value: str, field: str) -> Instant:
         text = f"{year}-{int(month):02d}-{int(day):02d}T{rest}"
     try:
         parsed = dateparser.isoparse(text) if "/" not in text else dateparser.parse(text, dayfirst=False)
-    except (ValueError, OverflowError) as exc:
-        raise InvalidStatsQuery(f"{field} is not a date: {value!r}", field) from exc
-    offset = parsed.utcoffset() or timedelta(0)
-    utc = (parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)).replace(tzinfo=None)
+        offset = parsed.utcoffset() or timedelta(0)
+        utc = (parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)).replace(tzinfo=None)
+    except (ValueError, OverflowError, TypeError) as exc:  # dateutil raises all three on odd input
+        raise InvalidStatsQuery(f"{field} is not a date: {value[:64]!r}", field) from exc
+    if not EARLIEST <= utc <= LATEST:
+        raise InvalidStatsQuery(f"{field} must be between 2010-06-04 and 9000-01-01", field)
     return Instant(utc, offset)
 
 

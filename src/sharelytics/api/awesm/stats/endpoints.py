@@ -16,7 +16,7 @@ from sharelytics.api.awesm.stats import render
 from sharelytics.api.awesm.stats.errors import UnknownLink
 from sharelytics.api.awesm.stats.params import keys_of, query_of
 from sharelytics.core.stats.links import find_links, last_clicked
-from sharelytics.core.stats.model import Filter, StatsQuery
+from sharelytics.core.stats.model import Filter, InvalidStatsQuery, StatsQuery
 from sharelytics.core.stats.report import build_report
 
 MAX_BATCH = 100
@@ -51,7 +51,8 @@ def _suffix(request: Request) -> str | None:
 
 async def stats_range(request: Request, *, intervals: bool = False) -> Response:
     params, project_ids = await _begin(request, _suffix(request))
-    query = query_of(params, project_ids, scope="range", dates_required=True, intervals=intervals)
+    # cuteonme (awe.sm's own sample app) asks stats/range without dates: all time (docs/decisions).
+    query = query_of(params, project_ids, scope="range", dates_required=intervals, intervals=intervals)
     return _answer(request, render.report(await _report(request, query)))
 
 
@@ -84,7 +85,9 @@ async def stats_batch(request: Request, *, intervals: bool = False) -> Response:
     ids = [i.strip() for value in params.getlist("awesm_ids") for i in value.split(",") if i.strip()]
     if not ids:
         raise MissingParameter("awesm_ids is required", "awesm_ids")
-    ids = list(dict.fromkeys(ids))[:MAX_BATCH]
+    ids = list(dict.fromkeys(ids))
+    if len(ids) > MAX_BATCH:  # refused rather than cut: a client must not mistake a partial answer for a whole
+        raise InvalidStatsQuery(f"at most {MAX_BATCH} awesm_ids per request", "awesm_ids")
     query = query_of(params, project_ids, scope="range", dates_required=intervals, intervals=intervals)
     if query.start is None:
         query = replace(query, scope="totals")

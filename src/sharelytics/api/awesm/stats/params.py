@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sharelytics.api import wire
-from sharelytics.api.awesm.errors import MissingParameter
+from sharelytics.api.awesm.errors import InvalidKey, MissingParameter
 from sharelytics.api.awesm.stats.errors import TooManyKeys
 from sharelytics.core.stats import timeline
 from sharelytics.core.stats.dimensions import DIMENSIONS, canonical
-from sharelytics.core.stats.model import SORT_TYPES, Filter, InvalidStatsQuery, StatsQuery
+from sharelytics.core.stats.model import MAX_PER_PAGE, SORT_TYPES, Filter, InvalidStatsQuery, StatsQuery
 
 MAX_KEYS = 50
 MAX_FILTER_VALUES = 100
@@ -22,7 +22,7 @@ def keys_of(params: wire.Params) -> list[str]:
     """`key` as one value, an array (`key[]=`), repeated, or comma-separated: up to 50 projects at once."""
     keys = [k.strip() for value in params.getlist("key") for k in value.split(",") if k.strip()]
     if not keys:
-        raise MissingParameter("key is required", "key")
+        raise InvalidKey("Invalid API key", "key")  # the Stats API answers a missing key like a wrong one: 403
     if len(keys) > MAX_KEYS:
         raise TooManyKeys(f"at most {MAX_KEYS} keys per request", "key")
     return list(dict.fromkeys(keys))
@@ -130,6 +130,6 @@ def query_of(
         sort_type=_choice(params, "sort_type", SORT_TYPES), sort_order=_choice(params, "sort_order", ("asc", "desc")),
         pivot_sort_type=_choice(params, "pivot_sort_type", SORT_TYPES),
         pivot_sort_order=_choice(params, "pivot_sort_order", ("asc", "desc")),
-        page=_int(params, "page", 1), per_page=_int(params, "per_page", 1) or 10, first=_int(params, "offset", 0),
+        page=_int(params, "page", 1), per_page=min(_int(params, "per_page", 1) or 10, MAX_PER_PAGE), first=_int(params, "offset", 0),
         scope=scope, **{name: flag(params, name) for name in FLAGS},
     )

@@ -91,8 +91,12 @@ def report(r: Report) -> dict[str, Any]:
     return body
 
 
-def _flags(q: StatsQuery) -> dict[str, bool]:
-    flags = {"with_conversions": q.with_conversions, "with_metadata": q.with_metadata, "with_zeros": q.with_zeros}
+FLAG_ORDER = ("with_conversions", "with_metadata", "with_zeros")  # range, totals, stats/{awesm_id} (§5.2, §5.4)
+INTERVALS_FLAG_ORDER = ("with_zeros", "with_metadata", "with_conversions")  # stats/{awesm_id}/intervals (§5.3)
+
+
+def _flags(q: StatsQuery, order: tuple[str, ...] = FLAG_ORDER) -> dict[str, bool]:
+    flags = {name: bool(getattr(q, name)) for name in order}
     if q.with_bots:
         flags["with_bots"] = True
     if q.with_uniques:
@@ -117,7 +121,7 @@ def link_intervals(awesm_id: str, r: Report, last_clicked_at: Any, link: Link | 
     q = r.query
     body: dict[str, Any] = {
         "awesm_id": awesm_id, "start_date": wire.iso_z(q.start), "end_date": wire.iso_z(q.end),
-        "interval": q.interval, **_flags(q),
+        "interval": q.interval, **_flags(q, INTERVALS_FLAG_ORDER),
     }
     body.update({k: v for k, v in metrics(r.totals, q).items() if k not in ("shares", "clicks_per_share")})
     body["last_clicked_at"] = wire.iso_z(last_clicked_at)
