@@ -15,12 +15,14 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from sharelytics.api.awesm.routes import awesm_routes
+from sharelytics.api.oneall.routes import oneall_routes
 from sharelytics.api.ratelimit import CreateRateLimiter
 from sharelytics.config import Settings, ensure_secret, load_settings
 from sharelytics.core.clicks.journal import ClickJournal
 from sharelytics.core.clicks.pipeline import ClickPipeline, start_pipeline
 from sharelytics.core.links.cache import LinkCache
 from sharelytics.core.links.domains import Domain, ensure_shared_domain
+from sharelytics.core.providers.registry import ProviderRegistry, default_registry
 from sharelytics.redirect import RedirectApp
 from sharelytics.web.widgets import widget_routes
 from sharelytics.storage.engine import make_engine
@@ -39,6 +41,8 @@ class Services:
     link_cache: LinkCache
     create_limiter: CreateRateLimiter
     pipeline: ClickPipeline | None = field(default=None)
+    # The provider adapters the OneAll API publishes through (tests swap in one with fast retries).
+    providers: ProviderRegistry = field(default_factory=default_registry)
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
@@ -69,6 +73,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             services.pipeline = None
             services.journal.close()
 
-    api = Starlette(routes=[*awesm_routes(), *widget_routes()], lifespan=lifespan)
+    api = Starlette(routes=[*awesm_routes(), *oneall_routes(), *widget_routes()], lifespan=lifespan)
     api.state.services = services
     return RedirectApp(api, services)

@@ -308,3 +308,99 @@ conversion_hours = Table(
     Column("value", BigInteger, nullable=False, default=0),
     Index("ix_conversion_hours_project_hour", "project_id", "hour"),
 )
+
+# --- OneAll sharing: users, their identities on the networks, messages and their publications. ---
+
+oneall_users = Table(
+    "oneall_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("user_token", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_oneall_users_project_created", "project_id", "created_at"),
+)
+
+oneall_identities = Table(
+    "oneall_identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("oneall_users.id", ondelete="CASCADE"), nullable=False),
+    Column("identity_token", String(36), nullable=False, unique=True),
+    Column("provider", String(64), nullable=False),
+    # The account on its network: `<base URL>#<account id>`, so the same id on two instances stays apart.
+    Column("provider_uid", String(400), nullable=False),
+    Column("username", String(255), nullable=False),
+    Column("display_name", String(255), nullable=False),
+    Column("profile_url", Text, nullable=False),
+    Column("followers_count", BigInteger, nullable=True),
+    Column("credentials", Text, nullable=False),  # Fernet token under the server secret, never returned
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("project_id", "provider", "provider_uid", name="uq_oneall_identities_account"),
+    Index("ix_oneall_identities_user", "user_id"),
+    Index("ix_oneall_identities_project_created", "project_id", "created_at"),
+)
+
+sharing_messages = Table(
+    "sharing_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("message_token", String(36), nullable=False, unique=True),
+    Column("parts", Text, nullable=False),  # JSON, as stored for re-publishing
+    Column("enable_tracking", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_published_at", DateTime, nullable=True),
+    Index("ix_sharing_messages_project_created", "project_id", "created_at"),
+)
+
+# One row per publish or re-publish request, keyed by the client's Idempotency-Key or the request's fingerprint:
+# a repeated request finds its earlier publications instead of posting again.
+sharing_requests = Table(
+    "sharing_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("request_key", String(64), nullable=False),
+    Column("message_id", Integer, ForeignKey("sharing_messages.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("project_id", "request_key", name="uq_sharing_requests_project_key"),
+)
+
+publications = Table(
+    "publications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", Integer, ForeignKey("sharing_messages.id", ondelete="CASCADE"), nullable=False),
+    Column("request_id", Integer, ForeignKey("sharing_requests.id", ondelete="SET NULL"), nullable=True),
+    Column("publication_token", String(36), nullable=False, unique=True),  # the idempotency key sent to the network
+    Column("identity_id", Integer, ForeignKey("oneall_identities.id", ondelete="SET NULL"), nullable=True),
+    # Kept as text so a publication still says who and where after its identity is deleted.
+    Column("user_token", String(36), nullable=False),
+    Column("identity_token", String(36), nullable=False),
+    Column("provider", String(64), nullable=False),
+    Column("status_flag", String(16), nullable=False),  # pending | success | error
+    Column("status_code", SmallInteger, nullable=False),
+    Column("status_message", Text, nullable=False),
+    Column("post_id", String(400), nullable=True),
+    Column("post_url", Text, nullable=True),
+    Column("reach", BigInteger, nullable=True),
+    Column("published_at", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_publications_message", "message_id"),
+)
+
+# The tracked short links of a publication, in the order their URLs appear in the message.
+publication_links = Table(
+    "publication_links",
+    metadata,
+    Column("publication_id", Integer, ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), nullable=False),
+    Column("original_url", Text, nullable=False),
+    Index("ix_publication_links_link", "link_id"),
+)

@@ -1,0 +1,48 @@
+"""Every OneAll endpoint, in one table. One route per resource path takes every method and dispatches: a method
+the resource does not have is a 405 in the OneAll envelope, and any exception becomes an envelope (errors.py), so
+no request ever gets a bare error page."""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from sharelytics.api.oneall import identities, messages, providers, shorturls, users
+from sharelytics.api.oneall.errors import MethodNotAllowed, error_response
+
+Handler = Callable[[Request], Awaitable[Response]]
+METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+
+
+def _resource(path: str, handlers: dict[str, Handler]) -> Route:
+    allowed = sorted(handlers)
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            handler = handlers.get(request.method) or (handlers.get("GET") if request.method == "HEAD" else None)
+            if handler is None:
+                raise MethodNotAllowed(f"{request.method} is not allowed on this resource", allowed)
+            return await handler(request)
+        except Exception as exc:  # noqa: BLE001 - mapped (or logged as internal) in errors.py
+            return error_response(request, exc)
+
+    endpoint.__name__ = "oneall_" + path.strip("/").replace("/", "_").replace("{token}", "one").replace(".json", "")
+    return Route(path, endpoint, methods=METHODS)
+
+
+def oneall_routes() -> list[BaseRoute]:
+    return [
+        _resource("/users.json", {"GET": users.list_users, "PUT": users.import_identity}),
+        _resource("/users/{token}.json", {"GET": users.read_user, "DELETE": users.delete_user}),
+        _resource("/identities.json", {"GET": identities.list_identities}),
+        _resource("/identities/{token}.json", {"GET": identities.read_identity, "DELETE": identities.delete_identity}),
+        _resource("/providers.json", {"GET": providers.list_providers}),
+        _resource("/sharing/messages.json", {"GET": messages.list_messages, "POST": messages.publish}),
+        _resource("/sharing/messages/{token}.json", {"GET": messages.read_message, "POST": messages.republish,
+                                                     "DELETE": messages.delete_message}),
+        _resource("/shorturls.json", {"GET": shorturls.list_shorturls, "POST": shorturls.create_shorturl}),
+        _resource("/shorturls/{token}.json", {"GET": shorturls.read_shorturl, "DELETE": shorturls.delete_shorturl}),
+    ]

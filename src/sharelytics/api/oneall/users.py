@@ -1,0 +1,57 @@
+"""`/users.json` (list, import) and `/users/<user_token>.json` (read, delete)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sharelytics.api.oneall import envelope, render
+from sharelytics.api.oneall.call import begin, confirm_deletion, page_request
+from sharelytics.api.oneall.fields import node, string
+from sharelytics.core.sharing import users
+from sharelytics.core.sharing.importing import IdentitySource, import_user
+
+
+async def list_users(request: Request) -> Response:
+    call = await begin(request)
+    page = await call.run(users.list_users, call.services.engine, call.project.id, page_request(request))
+    return envelope.answer(call.resource, {"users": envelope.paginated(page, render.user)})
+
+
+def identity_source(body: dict) -> tuple[IdentitySource, str | None]:
+    """`user.identity.source`: `key` (the provider), `access_token.key` (Mastodon token or Bluesky app password),
+    `instance_url` (Mastodon), `handle` and optional `pds_url` (Bluesky); `user.user_token` adds it to a user."""
+    user = node(body, "user", path="request")
+    source = node(node(user, "identity", path="request.user"), "source", path="request.user.identity")
+    token = node(source, "access_token", path="request.user.identity.source", required=False)
+    where = "request.user.identity.source"
+    return IdentitySource(
+        provider=string(source, "key", path=where, required=True, limit=64).strip().lower(),
+        access_token=string(token, "key", path=f"{where}.access_token"),
+        base_url=string(source, "instance_url", path=where) or string(source, "pds_url", path=where)
+        or string(source, "base_url", path=where),
+        handle=string(source, "handle", path=where, limit=255),
+        app_password=string(source, "app_password", path=where) or string(token, "secret", path=f"{where}.access_token"),
+    ), (string(user, "user_token", path="request.user", limit=64) or None)
+
+
+async def import_identity(request: Request) -> Response:
+    call = await begin(request)
+    source, user_token = identity_source(await call.body())
+    imported = await call.run(import_user, call.sharing, call.project.id, source, user_token)
+    data = render.user(imported.user)
+    data["identity"] = render.identity(imported.identity)
+    return envelope.answer(call.resource, {"user": data})
+
+
+async def read_user(request: Request) -> Response:
+    call = await begin(request)
+    found = await call.run(users.get_user, call.services.engine, call.project.id, request.path_params["token"])
+    return envelope.answer(call.resource, {"user": render.user(found)})
+
+
+async def delete_user(request: Request) -> Response:
+    call = await begin(request)
+    confirm_deletion(request)
+    await call.run(users.delete_user, call.services.engine, call.project.id, request.path_params["token"])
+    return envelope.answer(call.resource, info="The user has been deleted successfully")

@@ -1,0 +1,94 @@
+"""User import: an identity source (a provider key and the credentials that network needs) is checked with the
+network, then stored (users.store_identity).
+
+What each network needs (docs/decisions/2026-11-23-oneall-user-import-for-mastodon-and-bluesky.md):
+Mastodon the instance URL and an OAuth access token; Bluesky the handle and an app password (and the PDS URL when
+it is not bsky.social). A third-party provider names the Credentials fields it needs in its capabilities.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sharelytics.core.providers.model import (AuthRevoked, Credentials, InvalidPost, PostGone, ProviderError,
+                                              ProviderUnavailable, RateLimited, UnknownProvider)
+from sharelytics.core.sharing.context import SharingContext
+from sharelytics.core.sharing.errors import CredentialsRefused, InvalidRequest, NetworkUnavailable
+from sharelytics.core.sharing.users import Imported, store_identity
+
+DEFAULT_BASE_URLS = {"bluesky": "https://bsky.social"}
+MAX_FIELD = 2048
+
+
+@dataclass(frozen=True)
+class IdentitySource:
+    provider: str
+    access_token: str = ""
+    base_url: str = ""  # Mastodon instance URL, Bluesky PDS URL
+    handle: str = ""
+    app_password: str = ""
+
+
+def _credentials(ctx: SharingContext, source: IdentitySource) -> Credentials:
+    try:
+        provider = ctx.registry.get(source.provider)
+    except UnknownProvider:
+        raise InvalidRequest(f"unknown provider {source.provider[:64]!r}: see /providers.json", "key") from None
+    # A network without access tokens (Bluesky) takes the app password in access_token.key as well.
+    password = source.app_password or ("" if "access_token" in provider.capabilities.credential_fields
+                                       else source.access_token)
+    values = {"base_url": source.base_url or DEFAULT_BASE_URLS.get(source.provider, ""),
+              "access_token": source.access_token, "handle": source.handle.strip().lstrip("@"),
+              "app_password": password}
+    for name in provider.capabilities.credential_fields:
+        if not values.get(name):
+            raise InvalidRequest(f"a {provider.name} identity needs {_WIRE_NAMES.get(name, name)}", name)
+        if len(values[name]) > MAX_FIELD:
+            raise InvalidRequest(f"{_WIRE_NAMES.get(name, name)} is too long", name)
+    base_url = values["base_url"].strip().rstrip("/")
+    _check_host(ctx, base_url)
+    return Credentials(source.provider, base_url, access_token=values["access_token"].strip(),
+                       handle=values["handle"], app_password=values["app_password"])
+
+
+_WIRE_NAMES = {"base_url": "an instance_url (or pds_url)", "access_token": "access_token.key",
+               "handle": "a handle", "app_password": "an app password in access_token.key"}
+
+
+def _check_host(ctx: SharingContext, base_url: str) -> None:
+    """The server is reached on the client's word: refuse private and loopback addresses unless allow-listed."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise InvalidRequest("the instance_url (or pds_url) must be an absolute http(s) URL", "base_url")
+    if host in ctx.allow_hosts:
+        return
+    try:
+        addresses = {ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise InvalidRequest(f"the host {host!r} cannot be resolved", "base_url") from None
+    if not addresses or not all(a.is_global for a in addresses):
+        raise InvalidRequest(f"the host {host!r} is not a public address", "base_url")
+
+
+def import_user(ctx: SharingContext, project_id: int, source: IdentitySource,
+                user_token: str | None = None) -> Imported:
+    """Check the credentials with the network (which also tells who the account is), then store the identity."""
+    credentials = _credentials(ctx, source)
+    provider = ctx.registry.get(source.provider)
+    try:
+        account = provider.verify(credentials)
+    except (AuthRevoked, InvalidPost, PostGone) as exc:
+        raise CredentialsRefused(f"{provider.name} refused the credentials: {exc}", "access_token") from exc
+    except (ProviderUnavailable, RateLimited) as exc:
+        raise NetworkUnavailable(f"{provider.name} could not be reached: {exc}") from exc
+    except ProviderError as exc:
+        raise NetworkUnavailable(f"{provider.name}: {exc}") from exc
+    except ValueError as exc:  # an unusable URL, or an answer that is not JSON: not a server of that network
+        raise InvalidRequest(f"{provider.name} did not answer at {credentials.base_url}: {exc}", "base_url") from exc
+    except (KeyError, TypeError) as exc:
+        raise NetworkUnavailable(f"{provider.name} gave an unexpected answer at {credentials.base_url}") from exc
+    return store_identity(ctx.engine, ctx.vault, project_id, credentials, account, user_token)
