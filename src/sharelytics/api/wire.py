@@ -187,10 +187,15 @@ async def read_params(request: Request, limit: int) -> Params:
     return merge_params(parse_urlencoded(query), body_pairs)
 
 
+def path_text(value: str, what: str = "the path") -> str:
+    """A value taken from the URL path, checked as parameters are (PostgreSQL refuses NUL in text)."""
+    return _check_text(value, what)
+
+
 def split_format(segment: str) -> tuple[str, str | None]:
     """`demo.awe.sm_K5s.json` -> (`demo.awe.sm_K5s`, `json`); `CuteOn.Me_2W` -> (itself, None): a suffix is the
     text after the last dot when it holds no `_` (awesm ids end in `_<path>`)."""
-    stem, dot, suffix = segment.rpartition(".")
+    stem, dot, suffix = path_text(segment).rpartition(".")
     if not dot or not stem or "_" in suffix or not suffix:
         return segment, None
     return stem, suffix

@@ -64,7 +64,7 @@ async def stats_totals(request: Request, *, scope: str = "totals") -> Response:
 
 async def stats_link(request: Request, *, intervals: bool = False) -> Response:
     """`/stats/demo.awe.sm_K7e.json` (id and suffix share a segment) or `/stats/demo.awe.sm_K7e/intervals.json`."""
-    target = request.path_params["target"]
+    target = wire.path_text(request.path_params["target"])
     awesm_id, suffix = (target, _suffix(request)) if intervals else wire.split_format(target)
     params, project_ids = await _begin(request, suffix)
     engine = services_of(request).engine
@@ -107,6 +107,6 @@ async def stats_batch(request: Request, *, intervals: bool = False) -> Response:
         if query.with_metadata:
             item["metadata"] = render.metadata(link)
         if intervals:
-            item["intervals"] = render.buckets(group.intervals or [] if group else [], query)
+            item["intervals"] = render.link_buckets(group.intervals or [] if group else [], query)
         items.append(item)
     return _answer(request, {"awesm_ids": items})
