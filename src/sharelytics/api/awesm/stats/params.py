@@ -13,6 +13,7 @@ from sharelytics.core.stats.model import MAX_PER_PAGE, SORT_TYPES, Filter, Inval
 
 MAX_KEYS = 50
 MAX_FILTER_VALUES = 100
+MAX_POSITION = 1_000_000_000  # page, per_page and offset
 TRUE = {"true", "1", "yes", "on"}
 FALSE = {"false", "0", "no", "off", ""}
 FLAGS = ("with_conversions", "with_metadata", "with_zeros", "with_bots", "with_uniques")
@@ -41,12 +42,17 @@ def _int(params: wire.Params, name: str, lowest: int) -> int | None:
     value = params.get(name)
     if value is None or not value.strip():
         return None
+    text = value.strip()
+    if len(text) > 12:  # also keeps int() away from megabyte-long digit strings
+        raise InvalidStatsQuery(f"{name} must be at most {MAX_POSITION}", name)
     try:
-        number = int(value.strip())
+        number = int(text)
     except ValueError as exc:
         raise InvalidStatsQuery(f"{name} must be an integer", name) from exc
     if number < lowest:
         raise InvalidStatsQuery(f"{name} must be at least {lowest}", name)
+    if number > MAX_POSITION:  # echoed back: must fit JSON's safe integers
+        raise InvalidStatsQuery(f"{name} must be at most {MAX_POSITION}", name)
     return number
 
 

@@ -127,7 +127,16 @@ def link_intervals(awesm_id: str, r: Report, last_clicked_at: Any, link: Link | 
     body["last_clicked_at"] = wire.iso_z(last_clicked_at)
     if q.with_metadata and link is not None:
         body["metadata"] = link_object(link)
-    body["intervals"] = [
-        {k: v for k, v in item.items() if k not in ("shares", "clicks_per_share")} for item in buckets(r.intervals or [], q)
-    ]
+    body["intervals"] = link_buckets(r.intervals or [], q)
     return body
+
+
+def link_buckets(items: list[Bucket], query: StatsQuery) -> list[dict[str, Any]]:
+    """A link's buckets: no shares (the link is one share), so a bucket whose only activity was the link's own
+    creation is a quiet one, left out unless with_zeros."""
+    kept = items if query.with_zeros else [b for b in items if _clicked_or_converted(b.metrics)]
+    return [{k: v for k, v in item.items() if k not in ("shares", "clicks_per_share")} for item in buckets(kept, query)]
+
+
+def _clicked_or_converted(m: Metrics) -> bool:
+    return bool(m.clicks or m.bots or m.unfurlers or any(count for count, _ in m.conversions.values()))
