@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from sharelytics.app import Services
+from sharelytics.core.links.cache import MISS, LinkEntry
 from sharelytics.core.links.create import NewLink, create_link
 from sharelytics.core.links.domains import Domain, add_domain, configure_domain
 from sharelytics.core.links.model import Link, LinkMetadata
@@ -184,6 +185,7 @@ def test_other_methods_and_unknown_hosts_reach_the_api(routed: TestClient, servi
 
 def test_the_api_hosts_root_redirect_wins_over_the_api(routed: TestClient, services: Services, engine: Engine) -> None:
     configure_domain(engine, services.shared_domain, root_redirect="http://example.org/welcome")
+    services.link_cache.forget_domain(services.shared_domain.host_key)  # warmed at startup: this process changed it
     response = routed.get("/", follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (302, "http://example.org/welcome")
 
@@ -195,3 +197,12 @@ def test_a_cached_miss_is_forgotten_when_the_link_appears(routed: TestClient, se
     assert routed.get(f"/{link.path}", follow_redirects=False).status_code == 404
     services.link_cache.forget(link.awesm_id)
     assert routed.get(f"/{link.path}", follow_redirects=False).status_code == 302
+
+
+def test_startup_warms_the_cache_with_existing_links(services: Services, engine: Engine,
+                                                     project: ProjectFixture) -> None:
+    link = _link(engine, project, services.shared_domain)
+    assert services.link_cache.peek_link("sl.test", link.path) is MISS
+    with TestClient(RedirectApp(_stand_in_api, services), base_url="http://sl.test"):
+        warmed = services.link_cache.peek_link("sl.test", link.path)
+    assert isinstance(warmed, LinkEntry) and warmed.link_id == link.id

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import anyio
 import anyio.to_thread
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sharelytics.core.links.cache import MISS, DomainEntry, LinkEntry, location_header
 from sharelytics.core.links.create import RESERVED_PATHS
@@ -55,6 +55,9 @@ class RedirectApp:
         self._readers: anyio.CapacityLimiter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.api(scope, self._warming(receive), send)
+            return
         if scope["type"] != "http" or scope["method"] not in REDIRECT_METHODS:
             await self.api(scope, receive, send)
             return
@@ -66,6 +69,23 @@ class RedirectApp:
             return
         if not handled:
             await self.api(scope, receive, send)
+
+    def _warming(self, receive: Receive) -> Receive:
+        """The lifespan `receive`, filling the link cache before startup completes: a (re)started process then
+        meets its traffic warm instead of with one database read per distinct link."""
+
+        async def receive_and_warm() -> Message:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                started = time.perf_counter()
+                try:
+                    count = await anyio.to_thread.run_sync(self.cache.warm)
+                    log.info("redirect cache warmed: %d links in %.1fs", count, time.perf_counter() - started)
+                except SQLAlchemyError:  # not fatal: every miss still reads the database
+                    log.exception("redirect cache warm-up failed")
+            return message
+
+        return receive_and_warm
 
     async def _redirect(self, scope: Scope, send: Send) -> bool:
         """Answer the request if it is ours; False hands it to the API."""

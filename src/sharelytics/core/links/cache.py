@@ -181,6 +181,43 @@ class LinkCache:
         self.put_domain(host_key, entry)
         return entry
 
+    def warm(self) -> int:
+        """Fill the cache with every link domain and the most recent links, up to its size; returns how many links.
+
+        Run once at startup: clicks go mostly to recent shares, and a restarted process would otherwise meet its
+        traffic with a database read per distinct link. Entries already present (fresher) are kept.
+        """
+        domain_query = select(domains).limit(DOMAIN_SIZE)
+        link_query = (
+            select(domains.c.host_key, links.c.path, links.c.id, links.c.project_id, links.c.redirect_url,
+                   links.c.redirect_template, projects.c.redirect_status)
+            .join(domains, domains.c.id == links.c.domain_id)
+            .join(projects, projects.c.id == links.c.project_id)
+            .order_by(links.c.id.desc())
+            .limit(self._links.size)
+        )
+        count = 0
+        with self.engine.connect() as conn:
+            for row in conn.execute(domain_query).mappings():
+                entry = DomainEntry(row["host_key"], row["id"], row["project_id"], row["root_redirect"],
+                                    row["not_found_redirect"])
+                self._put_absent(self._domains, row["host_key"], entry, self.ttl)
+            for rows in conn.execution_options(yield_per=2000).execute(link_query).partitions():
+                batch = [((r.host_key, r.path), LinkEntry.build(r.id, r.project_id, int(r.redirect_status),
+                                                                r.redirect_url, r.redirect_template)) for r in rows]
+                expires = time.monotonic() + self.ttl
+                with self._lock:  # one short hold per batch: the event loop peeks in between
+                    for key, entry in batch:
+                        if self._links.get(key, 0.0) is MISS:
+                            self._links.put(key, entry, expires)
+                count += len(batch)
+        return count
+
+    def _put_absent(self, lru: "_Lru[str, DomainEntry | None]", key: str, entry: DomainEntry, ttl: float) -> None:
+        with self._lock:
+            if lru.get(key, time.monotonic()) is MISS:
+                lru.put(key, entry, time.monotonic() + ttl)
+
     def put_link(self, host_key: str, path: str, entry: LinkEntry | None) -> None:
         key = (host_key, path)
         now = time.monotonic()
