@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from sharelytics.api.oneall import identities, messages, providers, shorturls, users
-from sharelytics.api.oneall.errors import MethodNotAllowed, error_response
+from sharelytics.api.oneall.errors import MethodNotAllowed, UnknownResource, error_response
 
 Handler = Callable[[Request], Awaitable[Response]]
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
@@ -33,6 +33,15 @@ def _resource(path: str, handlers: dict[str, Handler]) -> Route:
     return Route(path, endpoint, methods=METHODS)
 
 
+async def _unknown(request: Request) -> Response:
+    return error_response(request, UnknownResource(f"there is no resource at {request.url.path[:200]}"))
+
+
+# Below these prefixes every path is OneAll's (an encoded `/` in a token, an unknown sub-resource): answer in its
+# envelope. `/sharing/analytics/` is left to the snapshot routes.
+OWNED_PREFIXES = ("/users/", "/identities/", "/shorturls/", "/sharing/messages/")
+
+
 def oneall_routes() -> list[BaseRoute]:
     return [
         _resource("/users.json", {"GET": users.list_users, "PUT": users.import_identity}),
@@ -45,4 +54,5 @@ def oneall_routes() -> list[BaseRoute]:
                                                      "DELETE": messages.delete_message}),
         _resource("/shorturls.json", {"GET": shorturls.list_shorturls, "POST": shorturls.create_shorturl}),
         _resource("/shorturls/{token}.json", {"GET": shorturls.read_shorturl, "DELETE": shorturls.delete_shorturl}),
+        *(Route(prefix + "{rest:path}", _unknown, methods=METHODS) for prefix in OWNED_PREFIXES),
     ]
