@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest

@@ -9,7 +9,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from sharelytics.api.oneall.errors import ERRORS, INTERNAL
-from sharelytics.core.sharing.outcomes import _FAILURES, SUCCESS, missing_identity_status
+from sharelytics.core.sharing.outcomes import (
+    _FAILURES,
+    SUCCESS,
+    missing_identity_status,
+)
 from tests.api.oneall.conftest import call, failed
 from tests.conftest import ProjectFixture
 
@@ -22,7 +26,7 @@ def _section() -> str:
 
 def _codes(table_heading: str) -> set[int]:
     text = _section().split(table_heading, 1)[1].split("\n\n", 1)[0]
-    return {int(code) for code in re.findall(r"^\| (\d{3}) \|", text, re.M)}
+    return {int(code) for code in re.findall(r"^\| (\d{3}) \|", text, re.MULTILINE)}
 
 
 def test_every_code_is_documented_and_every_documented_code_is_used() -> None:

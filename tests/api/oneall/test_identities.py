@@ -5,7 +5,14 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from sharelytics.sandbox.server import SandboxServer
-from tests.api.oneall.conftest import bluesky_source, call, failed, import_user, mastodon_source, ok
+from tests.api.oneall.conftest import (
+    bluesky_source,
+    call,
+    failed,
+    import_user,
+    mastodon_source,
+    ok,
+)
 from tests.conftest import ProjectFixture
 
 

@@ -10,8 +10,19 @@ from starlette.testclient import TestClient
 from sharelytics.app import Services
 from sharelytics.sandbox.server import SandboxServer
 from tests.api.conftest import BROWSER
-from tests.api.oneall.conftest import (RFC2822, UUID, admin, bluesky_source, call, failed, import_user, ok,
-                                       mastodon_source, parse_date, posts)
+from tests.api.oneall.conftest import (
+    RFC2822,
+    UUID,
+    admin,
+    bluesky_source,
+    call,
+    failed,
+    import_user,
+    mastodon_source,
+    ok,
+    parse_date,
+    posts,
+)
 from tests.conftest import ProjectFixture
 
 PUBLICATION_KEYS = ["provider", "user_token", "identity_token", "date_publication", "status", "publication_token",

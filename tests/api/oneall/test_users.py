@@ -7,8 +7,17 @@ from starlette.testclient import TestClient
 
 from sharelytics.sandbox.server import SandboxServer
 from sharelytics.storage.tables import oneall_identities
-from tests.api.oneall.conftest import (RFC2822, SUCCESS_INFO, UUID, bluesky_source, call, failed, import_user, ok,
-                                       mastodon_source)
+from tests.api.oneall.conftest import (
+    RFC2822,
+    SUCCESS_INFO,
+    UUID,
+    bluesky_source,
+    call,
+    failed,
+    import_user,
+    mastodon_source,
+    ok,
+)
 from tests.conftest import ProjectFixture
 
 

@@ -15,8 +15,14 @@ from sharelytics.core.clock import utcnow
 from sharelytics.core.links.domains import ensure_shared_domain
 from sharelytics.core.providers.base import Capabilities
 from sharelytics.core.providers.http import ProviderHttp
-from sharelytics.core.providers.model import (AccountInfo, AuthRevoked, Credentials, PostParts, Published,
-                                              Reactions)
+from sharelytics.core.providers.model import (
+    AccountInfo,
+    AuthRevoked,
+    Credentials,
+    PostParts,
+    Published,
+    Reactions,
+)
 from sharelytics.core.providers.registry import ProviderRegistry
 from sharelytics.core.sharing.context import SharingContext
 from sharelytics.core.sharing.parts import MessageParts
@@ -115,7 +121,7 @@ def test_an_old_request_key_is_a_new_request(ctx: SharingContext, project: Proje
                                              monkeypatch: Any) -> None:
     user = user_with(ctx, project, network, 1)
     publish_message(ctx, project.project, request(user, "Hi"))
-    import sharelytics.core.sharing.publish as publish
+    from sharelytics.core.sharing import publish
 
     later = utcnow() + timedelta(hours=1)
     monkeypatch.setattr(publish, "utcnow", lambda: later)

@@ -4,8 +4,9 @@ read pagination and `confirm_deletion`, and run the core off the event loop."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +28,7 @@ T = TypeVar("T")
 MAX_DEPTH = 32  # nesting a OneAll body never needs; deeper is refused before anything walks it
 
 
-def services_of(request: Request) -> "Services":
+def services_of(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
@@ -96,7 +97,7 @@ class Call:
     project: Project
 
     @property
-    def services(self) -> "Services":
+    def services(self) -> Services:
         return services_of(self.request)
 
     @property

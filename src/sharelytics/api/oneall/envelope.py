@@ -8,9 +8,10 @@ Lists carry the pagination node (page, entries per page, totals, order) before `
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from starlette.responses import Response
 

@@ -17,8 +17,16 @@ from sharelytics.api import wire
 from sharelytics.api.oneall import envelope
 from sharelytics.core.links.domains import DomainNotAllowed
 from sharelytics.core.links.model import InvalidUrl, LinkError
-from sharelytics.core.sharing.errors import (CredentialsRefused, IdentityNotFound, InvalidRequest, MessageNotFound,
-                                             NetworkUnavailable, NothingToPublishTo, ShortUrlNotFound, UserNotFound)
+from sharelytics.core.sharing.errors import (
+    CredentialsRefused,
+    IdentityNotFound,
+    InvalidRequest,
+    MessageNotFound,
+    NetworkUnavailable,
+    NothingToPublishTo,
+    ShortUrlNotFound,
+    UserNotFound,
+)
 
 log = logging.getLogger("sharelytics.api.oneall")
 

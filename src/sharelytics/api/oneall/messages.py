@@ -24,7 +24,13 @@ from sharelytics.core.providers.model import LinkPart
 from sharelytics.core.sharing import messages
 from sharelytics.core.sharing.errors import InvalidRequest
 from sharelytics.core.sharing.parts import MessageParts, UploadPart
-from sharelytics.core.sharing.publish import Outcome, PublishRequest, Target, publish_message, republish_message
+from sharelytics.core.sharing.publish import (
+    Outcome,
+    PublishRequest,
+    Target,
+    publish_message,
+    republish_message,
+)
 
 KEYED_WINDOW = timedelta(hours=24)  # with an Idempotency-Key header the client says what a retry is
 FINGERPRINT_WINDOW = timedelta(minutes=10)  # without one, the same body this soon is taken for a retry

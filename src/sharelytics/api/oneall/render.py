@@ -7,7 +7,14 @@ from typing import Any
 
 from sharelytics.api.oneall.envelope import container, rfc2822
 from sharelytics.core.providers.base import Provider
-from sharelytics.core.sharing.model import Identity, Message, Publication, ShortUrl, TrackedUrl, User
+from sharelytics.core.sharing.model import (
+    Identity,
+    Message,
+    Publication,
+    ShortUrl,
+    TrackedUrl,
+    User,
+)
 
 
 def identity(found: Identity) -> dict[str, Any]:

@@ -4,14 +4,18 @@ no request ever gets a bare error page."""
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from sharelytics.api.oneall import identities, messages, providers, shorturls, users
-from sharelytics.api.oneall.errors import MethodNotAllowed, UnknownResource, error_response
+from sharelytics.api.oneall.errors import (
+    MethodNotAllowed,
+    UnknownResource,
+    error_response,
+)
 
 Handler = Callable[[Request], Awaitable[Response]]
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]

@@ -13,10 +13,22 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sharelytics.core.providers.model import (AuthRevoked, Credentials, InvalidPost, PostGone, ProviderError,
-                                              ProviderUnavailable, RateLimited, UnknownProvider)
+from sharelytics.core.providers.model import (
+    AuthRevoked,
+    Credentials,
+    InvalidPost,
+    PostGone,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    UnknownProvider,
+)
 from sharelytics.core.sharing.context import SharingContext
-from sharelytics.core.sharing.errors import CredentialsRefused, InvalidRequest, NetworkUnavailable
+from sharelytics.core.sharing.errors import (
+    CredentialsRefused,
+    InvalidRequest,
+    NetworkUnavailable,
+)
 from sharelytics.core.sharing.users import Imported, store_identity
 
 DEFAULT_BASE_URLS = {"bluesky": "https://bsky.social"}

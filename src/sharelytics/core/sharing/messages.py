@@ -3,18 +3,30 @@ delete (the posts stay on the networks)."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
 from sharelytics.core.clock import utcnow
 from sharelytics.core.sharing.errors import MessageNotFound
-from sharelytics.core.sharing.model import Message, Publication, PublicationStatus, TrackedUrl
+from sharelytics.core.sharing.model import (
+    Message,
+    Publication,
+    PublicationStatus,
+    TrackedUrl,
+)
 from sharelytics.core.sharing.pages import Page, PageRequest, fetch_page
 from sharelytics.core.sharing.parts import MessageParts
 from sharelytics.core.sharing.tokens import is_token, new_token
 from sharelytics.storage.engine import read_only
-from sharelytics.storage.tables import domains, links, publication_links, publications, sharing_messages
+from sharelytics.storage.tables import (
+    domains,
+    links,
+    publication_links,
+    publications,
+    sharing_messages,
+)
 
 PENDING = PublicationStatus("pending", 102, "The publication is in progress")
 

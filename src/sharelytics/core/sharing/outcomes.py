@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from sharelytics.core.providers.model import (AuthRevoked, InvalidPost, PostGone, ProviderUnavailable, RateLimited,
-                                              UnknownProvider)
+from sharelytics.core.providers.model import (
+    AuthRevoked,
+    InvalidPost,
+    PostGone,
+    ProviderUnavailable,
+    RateLimited,
+    UnknownProvider,
+)
 from sharelytics.core.sharing.model import PublicationStatus
 from sharelytics.core.sharing.vault import CredentialsUnreadable
 
@@ -12,8 +18,8 @@ SUCCESS = PublicationStatus("success", 200, "The message has been published succ
 # Provider error -> (HTTP-like code, message template). Codes follow the OneAll status table.
 _FAILURES: tuple[tuple[type[Exception], int, str], ...] = (
     (AuthRevoked, 401, "{network} refused the identity's credentials; the user must connect it again: {error}"),
-    (CredentialsUnreadable, 401, "The identity's stored credentials cannot be read (the server secret changed); "
-                                 "import the identity again"),
+    (CredentialsUnreadable, 401, ("The identity's stored credentials cannot be read (the server secret changed); "
+                                  "import the identity again")),
     (InvalidPost, 400, "{network} refused the message: {error}"),
     (PostGone, 404, "{network} answered that the resource does not exist: {error}"),
     (RateLimited, 429, "{network} rate limit reached: {error}"),

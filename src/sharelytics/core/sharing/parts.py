@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 import orjson
 

@@ -25,16 +25,44 @@ from sharelytics.core.projects.model import Project
 from sharelytics.core.providers.model import Published
 from sharelytics.core.sharing.context import SharingContext
 from sharelytics.core.sharing.errors import NothingToPublishTo
-from sharelytics.core.sharing.identities import identity_from_row, identity_query, load_identity, sealed_credentials
-from sharelytics.core.sharing.messages import (insert_message, insert_publication, load_message, mark_published,
-                                               message_row)
-from sharelytics.core.sharing.model import Identity, Message, PublicationStatus, TrackedUrl
-from sharelytics.core.sharing.outcomes import SUCCESS, failure_status, missing_identity_status
+from sharelytics.core.sharing.identities import (
+    identity_from_row,
+    identity_query,
+    load_identity,
+    sealed_credentials,
+)
+from sharelytics.core.sharing.messages import (
+    insert_message,
+    insert_publication,
+    load_message,
+    mark_published,
+    message_row,
+)
+from sharelytics.core.sharing.model import (
+    Identity,
+    Message,
+    PublicationStatus,
+    TrackedUrl,
+)
+from sharelytics.core.sharing.outcomes import (
+    SUCCESS,
+    failure_status,
+    missing_identity_status,
+)
 from sharelytics.core.sharing.parts import MessageParts
-from sharelytics.core.sharing.tracking import record_post, sharing_tool, track_publication
+from sharelytics.core.sharing.tracking import (
+    record_post,
+    sharing_tool,
+    track_publication,
+)
 from sharelytics.core.sharing.users import load_user
 from sharelytics.storage.engine import read_only
-from sharelytics.storage.tables import oneall_identities, publications, sharing_messages, sharing_requests
+from sharelytics.storage.tables import (
+    oneall_identities,
+    publications,
+    sharing_messages,
+    sharing_requests,
+)
 
 log = logging.getLogger("sharelytics.sharing")
 
@@ -204,7 +232,7 @@ def _send(ctx: SharingContext, job: _Job, parts: MessageParts) -> _Result:
         credentials = ctx.vault.open(job.sealed)
         post = parts.to_post({u.original_url: u.short_url for u in job.urls})
         return _Result(job, SUCCESS, provider.publish(credentials, post, job.token))
-    except Exception as exc:  # noqa: BLE001 - one publication's failure must not sink the others
+    except Exception as exc:
         status = failure_status(exc, job.identity.provider)
         if status.code == 500:  # not a network's answer: a bug, worth its traceback
             log.exception("publishing %s failed", job.token, exc_info=exc)

@@ -4,7 +4,8 @@ deleted. A token is the link's path, or its awesm_id (`domain_path`) when a path
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select
 

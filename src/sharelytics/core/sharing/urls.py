@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 # http(s) URLs up to whitespace or a character no URL carries raw; trailing punctuation is trimmed below.
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
@@ -15,9 +15,7 @@ def _trim(url: str) -> str:
     """`(see http://x.org/a).` -> `http://x.org/a`: sentence punctuation and unbalanced closers are not the URL's."""
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+        if last in _TRAILING or last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
             url = url[:-1]
         else:
             break

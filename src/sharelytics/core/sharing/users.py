@@ -3,8 +3,9 @@ read with their identities, deleted with them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
