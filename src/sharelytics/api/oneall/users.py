@@ -31,6 +31,7 @@ def identity_source(body: dict) -> tuple[IdentitySource, str | None]:
         base_url=string(source, "instance_url", path=where) or string(source, "pds_url", path=where)
         or string(source, "base_url", path=where),
         handle=string(source, "handle", path=where, limit=255),
+        account_id=string(source, "account_id", path=where, limit=255),
         app_password=string(source, "app_password", path=where) or string(token, "secret", path=f"{where}.access_token"),
     ), (string(user, "user_token", path="request.user", limit=64) or None)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
+from sharelytics.core.providers import model as provider_model
 from sharelytics.core.providers.model import (
     AuthRevoked,
     Credentials,
@@ -31,7 +32,8 @@ from sharelytics.core.sharing.errors import (
 )
 from sharelytics.core.sharing.users import Imported, store_identity
 
-DEFAULT_BASE_URLS = {"bluesky": "https://bsky.social"}
+# Where a network has one public API, the source may leave the server out (the adapters may add their own).
+DEFAULT_BASE_URLS = {"bluesky": "https://bsky.social", **getattr(provider_model, "DEFAULT_BASE_URLS", {})}
 MAX_FIELD = 2048
 
 
@@ -42,6 +44,7 @@ class IdentitySource:
     base_url: str = ""  # Mastodon instance URL, Bluesky PDS URL
     handle: str = ""
     app_password: str = ""
+    account_id: str = ""  # the acting account where the token alone does not say (a page id, an author URN)
 
 
 def _credentials(ctx: SharingContext, source: IdentitySource) -> Credentials:
@@ -54,7 +57,7 @@ def _credentials(ctx: SharingContext, source: IdentitySource) -> Credentials:
                                        else source.access_token)
     values = {"base_url": source.base_url or DEFAULT_BASE_URLS.get(source.provider, ""),
               "access_token": source.access_token, "handle": source.handle.strip().lstrip("@"),
-              "app_password": password}
+              "app_password": password, "account_id": source.account_id.strip()}
     for name in provider.capabilities.credential_fields:
         if not values.get(name):
             raise InvalidRequest(f"a {provider.name} identity needs {_WIRE_NAMES.get(name, name)}", name)
@@ -62,12 +65,15 @@ def _credentials(ctx: SharingContext, source: IdentitySource) -> Credentials:
             raise InvalidRequest(f"{_WIRE_NAMES.get(name, name)} is too long", name)
     base_url = values["base_url"].strip().rstrip("/")
     _check_host(ctx, base_url)
-    return Credentials(source.provider, base_url, access_token=values["access_token"].strip(),
-                       handle=values["handle"], app_password=values["app_password"])
+    known = {f.name for f in fields(Credentials)} - {"provider", "base_url"}
+    extra = {name: values[name] for name in ("access_token", "handle", "app_password", "account_id")
+             if name in known and values[name]}
+    return Credentials(source.provider, base_url, **extra)
 
 
 _WIRE_NAMES = {"base_url": "an instance_url (or pds_url)", "access_token": "access_token.key",
-               "handle": "a handle", "app_password": "an app password in access_token.key"}
+               "handle": "a handle", "app_password": "an app password in access_token.key",
+               "account_id": "an account_id"}
 
 
 def _check_host(ctx: SharingContext, base_url: str) -> None:
