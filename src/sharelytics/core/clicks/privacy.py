@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import socket
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -18,8 +19,13 @@ def parse_ip(raw: str | None) -> IPAddress | None:
     """The client address, with IPv4-mapped IPv6 (`::ffff:1.2.3.4`) unwrapped; None when it is not an address."""
     if not raw:
         return None
+    text = raw.strip()
+    try:  # the common case, ten times faster than ip_address() on the writer's per-click path
+        return ipaddress.IPv4Address(socket.inet_pton(socket.AF_INET, text))
+    except OSError:
+        pass
     try:
-        address = ipaddress.ip_address(raw.strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -28,8 +34,14 @@ def parse_ip(raw: str | None) -> IPAddress | None:
 
 
 def truncate_ip(address: IPAddress) -> str:
-    bits = IPV4_KEPT_BITS if address.version == 4 else IPV6_KEPT_BITS
-    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False).network_address)
+    """The address with only its network prefix kept (a mask on the integer: no network object to build)."""
+    if address.version == 4:
+        return str(ipaddress.IPv4Address(int(address) & _mask(32, IPV4_KEPT_BITS)))
+    return str(ipaddress.IPv6Address(int(address) & _mask(128, IPV6_KEPT_BITS)))
+
+
+def _mask(width: int, kept: int) -> int:
+    return ((1 << kept) - 1) << (width - kept)
 
 
 def hash_ip(address: IPAddress, secret: str) -> str:
