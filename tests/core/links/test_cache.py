@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import Engine
 
@@ -25,7 +27,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(cache_module.time, "monotonic", fake)
+    monkeypatch.setattr(cache_module, "monotonic", fake)
     return fake
 
 
@@ -53,8 +55,25 @@ def test_entries_expire_and_misses_expire_sooner(engine: Engine, clock: Clock) -
     clock.now += cache_module.NEGATIVE_TTL + 1
     assert (cache.peek_link("h", "gone"), cache.peek_domain("nowhere")) == (MISS, MISS)
     assert cache.peek_link("h", "a") == _entry(1)
-    clock.now += 60
+    clock.now += 2 * 60 + 1  # past the TTL and the grace in which a stale entry is answered while re-read
     assert cache.peek_link("h", "a") is MISS
+
+
+def test_a_stale_link_is_answered_while_it_is_reread_in_the_background(engine: Engine, project: ProjectFixture,
+                                                                        clock: Clock) -> None:
+    domain = ensure_shared_domain(engine, "sl.test")
+    link = create_link(engine, project.project, project.tool, domain,
+                       NewLink("http://a.example/", LinkMetadata(channel="twitter")))
+    cache = LinkCache(engine, size=100, ttl=60)
+    assert cache.warm() == 1
+    assert cache.peek_link("sl.test", link.path).status == 302  # type: ignore[union-attr]
+    configure_project(engine, project.project, redirect_status=301)  # changed by "another process"
+    clock.now += 61
+    assert cache.peek_link("sl.test", link.path).status == 302  # type: ignore[union-attr]  # stale, refreshing
+    deadline = time.perf_counter() + 5
+    while cache.peek_link("sl.test", link.path).status != 301:  # type: ignore[union-attr]
+        assert time.perf_counter() < deadline, "the stale link was not re-read"
+        time.sleep(0.01)
 
 
 def test_a_scan_of_unknown_paths_does_not_evict_links(engine: Engine, clock: Clock) -> None:

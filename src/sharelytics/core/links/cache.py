@@ -10,23 +10,30 @@ are cached too (an unknown path, a host that is no link domain), for a short whi
 so a scan of random paths can neither reach the database every time nor push the hot links out.
 
 Entries expire after `ttl` seconds, which is how changes made by another process (a project switched to 301, a new
-not-found redirect) reach this one. Changes made in this process call `forget*` and are seen at once.
+not-found redirect) reach this one; an expired link is answered for one more TTL while a background thread re-reads
+it in a batch, so expiry never stalls a busy link. `warm()` fills the cache at startup (expiries spread over the
+second half of the TTL). Changes made in this process call `forget*` and are seen at once.
 See docs/decisions/2026-11-23-redirect-hot-path.md.
 """
 
 from __future__ import annotations
 
+import logging
+import queue
+import random
 import threading
-import time
+from time import monotonic
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Final, Generic, Hashable, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, tuple_
 
 from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import domains, links, projects
+
+log = logging.getLogger("sharelytics.redirect")
 
 NEGATIVE_TTL: Final = 5.0  # seconds an "unknown" answer is trusted: a new domain or link shows up this fast
 NEGATIVE_SHARE: Final = 8  # the negative LRU holds size // NEGATIVE_SHARE entries
@@ -98,6 +105,20 @@ class _Lru(Generic[K, V]):
         self._items.move_to_end(key)
         return item[1]
 
+    def get_stale(self, key: K, now: float, grace: float) -> tuple[V | _Miss, bool]:
+        """Like get, but an entry expired less than `grace` ago is still returned, flagged stale, and its expiry is
+        pushed `grace` away so that one caller, not every one, asks for its refresh."""
+        item = self._items.get(key)
+        if item is None or item[0] + grace < now:
+            if item is not None:
+                del self._items[key]
+            return MISS, False
+        self._items.move_to_end(key)
+        if item[0] >= now:
+            return item[1], False
+        self._items[key] = (now + grace, item[1])
+        return item[1], True
+
     def put(self, key: K, value: V, expires: float) -> None:
         self._items[key] = (expires, value)
         self._items.move_to_end(key)
@@ -120,6 +141,39 @@ class _Lru(Generic[K, V]):
         return len(self._items)
 
 
+class _Refresher:
+    """One daemon thread that re-reads stale links in batches, started on first need. Reads only."""
+
+    BATCH = 500
+
+    def __init__(self, cache: "LinkCache") -> None:
+        self._cache = cache
+        self._keys: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def request(self, key: tuple[str, str]) -> None:
+        self._keys.put(key)
+        if self._thread is None:
+            with self._start_lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="sharelytics-link-refresh", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._keys.get()]
+            while len(batch) < self.BATCH:
+                try:
+                    batch.append(self._keys.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._cache.reload_links(batch)
+            except Exception:  # the stale entries stay until their grace ends; then a miss reads them inline
+                log.exception("refreshing %d cached links failed", len(batch))
+
+
 class LinkCache:
     """The redirect's view of links and domains. `peek_*` never blocks; `load_*` read the database."""
 
@@ -133,22 +187,28 @@ class LinkCache:
         self._links: _Lru[tuple[str, str], LinkEntry] = _Lru(size)
         self._absent: _Lru[tuple[str, str], None] = _Lru(max(size // NEGATIVE_SHARE, 1))
         self._domains: _Lru[str, DomainEntry | None] = _Lru(DOMAIN_SIZE)
+        self._refresher = _Refresher(self)
 
     # -- the fast side, on the event loop ------------------------------------------------------------------------
 
     def peek_link(self, host_key: str, path: str) -> LinkEntry | None | _Miss:
-        """The cached link, None when it is known not to exist, MISS when the database must be asked."""
+        """The cached link, None when it is known not to exist, MISS when the database must be asked.
+
+        An expired link is still answered for up to one more TTL while a background thread re-reads it, batched
+        with others: expiry then never turns a busy link, or a whole warmed cache at once, into inline misses."""
         key = (host_key, path)
-        now = time.monotonic()
+        now = monotonic()
         with self._lock:
-            found = self._links.get(key, now)
+            found, stale = self._links.get_stale(key, now, self.ttl)
             if found is MISS:
                 return None if self._absent.get(key, now) is None else MISS
-            return found
+        if stale:
+            self._refresher.request(key)
+        return found
 
     def peek_domain(self, host_key: str) -> DomainEntry | None | _Miss:
         with self._lock:
-            return self._domains.get(host_key, time.monotonic())
+            return self._domains.get(host_key, monotonic())
 
     # -- the slow side, in a worker thread (reads only) ----------------------------------------------------------
 
@@ -170,6 +230,21 @@ class LinkCache:
         )
         self.put_link(host_key, path, entry)
         return entry
+
+    def reload_links(self, keys: list[tuple[str, str]]) -> None:
+        """Re-read many links in one query (the refresher's batches); those gone become negative entries."""
+        query = (
+            select(domains.c.host_key, links.c.path, links.c.id, links.c.project_id, links.c.redirect_url,
+                   links.c.redirect_template, projects.c.redirect_status)
+            .join(domains, domains.c.id == links.c.domain_id)
+            .join(projects, projects.c.id == links.c.project_id)
+            .where(tuple_(domains.c.host_key, links.c.path).in_(keys))
+        )
+        with self.engine.connect() as conn:
+            found = {(r.host_key, r.path): LinkEntry.build(r.id, r.project_id, int(r.redirect_status), r.redirect_url,
+                                                           r.redirect_template) for r in conn.execute(query)}
+        for host_key, path in keys:
+            self.put_link(host_key, path, found.get((host_key, path)))
 
     def load_domain(self, host_key: str) -> DomainEntry | None:
         """Read the link domain with this host key (None: not a link domain), and remember the answer."""
@@ -205,22 +280,23 @@ class LinkCache:
             for rows in conn.execution_options(yield_per=2000).execute(link_query).partitions():
                 batch = [((r.host_key, r.path), LinkEntry.build(r.id, r.project_id, int(r.redirect_status),
                                                                 r.redirect_url, r.redirect_template)) for r in rows]
-                expires = time.monotonic() + self.ttl
+                now = monotonic()
                 with self._lock:  # one short hold per batch: the event loop peeks in between
                     for key, entry in batch:
                         if self._links.get(key, 0.0) is MISS:
-                            self._links.put(key, entry, expires)
+                            # Spread over the second half of the TTL, so that they do not all go stale at once.
+                            self._links.put(key, entry, now + self.ttl * (0.5 + random.random() / 2))
                 count += len(batch)
         return count
 
     def _put_absent(self, lru: "_Lru[str, DomainEntry | None]", key: str, entry: DomainEntry, ttl: float) -> None:
         with self._lock:
-            if lru.get(key, time.monotonic()) is MISS:
-                lru.put(key, entry, time.monotonic() + ttl)
+            if lru.get(key, monotonic()) is MISS:
+                lru.put(key, entry, monotonic() + ttl)
 
     def put_link(self, host_key: str, path: str, entry: LinkEntry | None) -> None:
         key = (host_key, path)
-        now = time.monotonic()
+        now = monotonic()
         with self._lock:
             if entry is None:
                 self._links.pop(key)
@@ -232,7 +308,7 @@ class LinkCache:
     def put_domain(self, host_key: str, entry: DomainEntry | None) -> None:
         ttl = self.ttl if entry is not None else self.negative_ttl
         with self._lock:
-            self._domains.put(host_key, entry, time.monotonic() + ttl)
+            self._domains.put(host_key, entry, monotonic() + ttl)
 
     # -- invalidation hooks, for changes made in this process -----------------------------------------------------
 
