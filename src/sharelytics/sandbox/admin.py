@@ -1,14 +1,18 @@
 """The sandbox's admin API (JSON): accounts, posts, reactions, faults, rate limits and latency.
 
     POST   /admin/{network}/accounts            {"username", "display_name", "password", "followers_count",
-                                                 "following_count", "created_at"}  -> account with credentials
+                                                 "following_count", "created_at", "kind"}  -> account with
+                                                 credentials (LinkedIn kind: person | organization)
     GET    /admin/{network}/accounts
     POST   /admin/{network}/accounts/{ref}/revoke | /restore
     GET    /admin/{network}/posts               (?ref=<id, at-uri or URL> for one)
     DELETE /admin/{network}/posts?ref=...
-    POST   /admin/{network}/reactions           {"post", "kind": like|repost|reply|quote, "by", "text"}
+    POST   /admin/{network}/reactions           {"post", "kind": like|repost|reply|quote, "by", "text",
+                                                 "reaction": Facebook type, LIKE by default}
     POST   /admin/{network}/faults              {"status": 429|5xx, "count", "retry_after", "path"}
-    DELETE /admin/{network}/faults              (also resets the rate-limit counters)
+    POST   /admin/{network}/lost                {"count", "path", "method", "delay"}: act on the request, then
+                                                 lose the answer (504 after `delay` seconds)
+    DELETE /admin/{network}/faults              (also lost answers and the rate-limit counters)
     PUT    /admin/{network}/ratelimit           {"limit", "window"}
     PUT    /admin/latency                       {"seconds"}
 """
@@ -24,8 +28,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sharelytics.sandbox.controls import Controls, Fault
+from sharelytics.sandbox.network_controls import LostAnswer, LostAnswers
 from sharelytics.sandbox.reactions import react, resolve_post
-from sharelytics.sandbox.state import NETWORKS, Account, Post, SandboxError, SandboxState
+from sharelytics.sandbox.state import NETWORKS, TOKEN_NETWORKS, Account, Post, SandboxError, SandboxState
 from sharelytics.sandbox.urls import mount_url
 
 
@@ -36,7 +41,7 @@ def _state(request: Request) -> SandboxState:
 def _controls(request: Request) -> Controls:
     network = request.path_params["network"]
     if network not in NETWORKS:
-        raise SandboxError(f"unknown network {network!r}; use mastodon or bluesky")
+        raise SandboxError(f"unknown network {network!r}; use one of {', '.join(NETWORKS)}")
     return request.app.state.controls[network]
 
 
@@ -49,12 +54,16 @@ def account_json(request: Request, network: str, account: Account) -> dict[str, 
             "display_name": account.display_name, "followers_count": account.followers_count,
             "following_count": account.following_count, "created_at": account.created_at.isoformat(),
             "revoked": account.revoked, "base_url": f"{root_url(request)}/{network}", "password": account.password}
-    if network == "mastodon":
+    if network in TOKEN_NETWORKS:
         with _state(request).lock:
             tokens = [t.value for t in _state(request).net(network).tokens.values() if t.account_id == account.id]
         body["access_token"] = tokens[0] if tokens else None
     else:
         body.update(handle=account.username, did=account.id, app_password=account.password)
+    if network == "facebook":
+        body["page_id"] = account.id
+    if network == "linkedin":
+        body.update(author_urn=account.id, kind=account.kind)
     return body
 
 
@@ -84,8 +93,9 @@ async def create_account(request: Request) -> Response:
                                    display_name=str(body.get("display_name", "")),
                                    password=str(body.get("password", "")),
                                    followers_count=int(body.get("followers_count", 0)),
-                                   following_count=int(body.get("following_count", 0)), created_at=moment)
-    if network == "mastodon":
+                                   following_count=int(body.get("following_count", 0)), created_at=moment,
+                                   kind=str(body.get("kind", "") or ""))
+    if network in TOKEN_NETWORKS:
         state.issue_token(network, account.id)
     return JSONResponse(account_json(request, network, account), status_code=201)
 
@@ -105,7 +115,7 @@ async def revoke(request: Request) -> Response:
 async def restore(request: Request) -> Response:
     network, ref, state = request.path_params["network"], request.path_params["ref"], _state(request)
     account = state.restore(network, ref)
-    if network == "mastodon":
+    if network in TOKEN_NETWORKS:
         state.issue_token(network, account.id)
     return JSONResponse(account_json(request, network, account))
 
@@ -127,7 +137,8 @@ async def delete_post(request: Request) -> Response:
 async def reactions(request: Request) -> Response:
     network, body = request.path_params["network"], await _body(request)
     result = react(_state(request), network, str(body.get("post", "")), str(body.get("kind", "")),
-                   str(body.get("by", "")), str(body.get("text", "") or ""))
+                   str(body.get("by", "")), str(body.get("text", "") or ""),
+                   reaction=str(body.get("reaction", "") or "LIKE"))
     return JSONResponse(result, status_code=201)
 
 
@@ -145,7 +156,18 @@ async def add_fault(request: Request) -> Response:
 
 async def clear_faults(request: Request) -> Response:
     _controls(request).clear()
+    request.app.state.lost[request.path_params["network"]].clear()
     return JSONResponse({"cleared": True})
+
+
+async def add_lost(request: Request) -> Response:
+    _controls(request)
+    body = await _body(request)
+    lost = LostAnswer(remaining=int(body.get("count", 1)), path=str(body.get("path", "")),
+                      method=str(body.get("method", "POST")).upper(), delay=float(body.get("delay", 0.0)))
+    request.app.state.lost[request.path_params["network"]].add(lost)
+    return JSONResponse({"count": lost.remaining, "path": lost.path, "method": lost.method, "delay": lost.delay},
+                        status_code=201)
 
 
 async def rate_limit(request: Request) -> Response:
@@ -174,7 +196,8 @@ async def _error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": str(exc)}, status_code=400)
 
 
-def admin_app(state: SandboxState, controls: dict[str, Controls]) -> Starlette:
+def admin_app(state: SandboxState, controls: dict[str, Controls],
+              lost: dict[str, LostAnswers] | None = None) -> Starlette:
     net = "/{network}"
     app = Starlette(routes=[
         Route("/", summary), Route("/latency", latency, methods=["PUT"]),
@@ -184,7 +207,9 @@ def admin_app(state: SandboxState, controls: dict[str, Controls]) -> Starlette:
         Route(f"{net}/posts", posts, methods=["GET"]), Route(f"{net}/posts", delete_post, methods=["DELETE"]),
         Route(f"{net}/reactions", reactions, methods=["POST"]),
         Route(f"{net}/faults", add_fault, methods=["POST"]), Route(f"{net}/faults", clear_faults, methods=["DELETE"]),
+        Route(f"{net}/lost", add_lost, methods=["POST"]),
         Route(f"{net}/ratelimit", rate_limit, methods=["PUT"]),
     ], exception_handlers={SandboxError: _error, ValueError: _error})
     app.state.sandbox, app.state.controls = state, controls
+    app.state.lost = lost if lost is not None else {n: LostAnswers() for n in NETWORKS}
     return app

@@ -1,7 +1,9 @@
 """One ASGI app for the whole sandbox, and a server that runs it in a background thread (tests, demos, CLI).
 
 Layout (one port): `/mastodon` is the instance (`Mastodon(api_base_url=".../mastodon")`), `/bluesky` the PDS
-(`Client(base_url=".../bluesky")`, the SDK appends `/xrpc`), `/admin` the controls.
+(`Client(base_url=".../bluesky")`, the SDK appends `/xrpc`), `/twitter` the X API v2 (for `https://api.x.com`),
+`/facebook` the Graph API (for `https://graph.facebook.com`), `/linkedin` the REST API (for
+`https://api.linkedin.com`), `/admin` the controls.
 """
 
 from __future__ import annotations
@@ -21,14 +23,19 @@ from starlette.routing import Mount, Route
 from sharelytics.sandbox.admin import admin_app
 from sharelytics.sandbox.bluesky_api import bluesky_app
 from sharelytics.sandbox.controls import Controls
+from sharelytics.sandbox.facebook_api import facebook_app
+from sharelytics.sandbox.linkedin_api import linkedin_app
 from sharelytics.sandbox.mastodon_api import mastodon_app
-from sharelytics.sandbox.state import SandboxState
+from sharelytics.sandbox.network_controls import LostAnswers, LostAnswersMiddleware
+from sharelytics.sandbox.state import NETWORKS, SandboxState
+from sharelytics.sandbox.twitter_api import twitter_app
 
 
 @dataclass
 class Sandbox:
     state: SandboxState = field(default_factory=SandboxState)
-    controls: dict[str, Controls] = field(default_factory=lambda: {"mastodon": Controls(), "bluesky": Controls()})
+    controls: dict[str, Controls] = field(default_factory=lambda: {n: Controls() for n in NETWORKS})
+    lost: dict[str, LostAnswers] = field(default_factory=lambda: {n: LostAnswers() for n in NETWORKS})
 
     def set_latency(self, seconds: float) -> None:
         for controls in self.controls.values():
@@ -43,13 +50,17 @@ def create_sandbox_app(sandbox: Sandbox | None = None, *, latency: float = 0.0,
 
     async def index(request: Request) -> Response:
         root = str(request.base_url).rstrip("/")
-        return JSONResponse({"mastodon": f"{root}/mastodon", "bluesky": f"{root}/bluesky", "admin": f"{root}/admin"})
+        return JSONResponse({**{n: f"{root}/{n}" for n in NETWORKS}, "admin": f"{root}/admin"})
 
+    apps = {"mastodon": mastodon_app, "bluesky": bluesky_app, "twitter": twitter_app, "facebook": facebook_app,
+            "linkedin": linkedin_app}
+    networks = [Mount(f"/{name}", app=LostAnswersMiddleware(build(sandbox.state, sandbox.controls[name]),
+                                                            sandbox.lost[name]))
+                for name, build in apps.items()]
     app = Starlette(routes=[
         Route("/", index),
-        Mount("/mastodon", app=mastodon_app(sandbox.state, sandbox.controls["mastodon"])),
-        Mount("/bluesky", app=bluesky_app(sandbox.state, sandbox.controls["bluesky"])),
-        Mount("/admin", app=admin_app(sandbox.state, sandbox.controls)),
+        *networks,
+        Mount("/admin", app=admin_app(sandbox.state, sandbox.controls, sandbox.lost)),
     ])
     app.state.sandbox = sandbox
     return app
@@ -84,6 +95,18 @@ class SandboxServer:
     @property
     def bluesky_url(self) -> str:
         return f"{self.url}/bluesky"
+
+    @property
+    def twitter_url(self) -> str:
+        return f"{self.url}/twitter"
+
+    @property
+    def facebook_url(self) -> str:
+        return f"{self.url}/facebook"
+
+    @property
+    def linkedin_url(self) -> str:
+        return f"{self.url}/linkedin"
 
     @property
     def admin_url(self) -> str:

@@ -1,10 +1,12 @@
-"""The sandbox's world: accounts, posts, likes and reposts, media and tokens of both networks, in memory and
+"""The sandbox's world: accounts, posts, likes and reposts, media and tokens of every network, in memory and
 optionally mirrored to a JSON file after every change. All access goes through one lock (the server is threaded
 when tests drive it from several clients)."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -14,8 +16,10 @@ from typing import Any, Literal
 
 from sharelytics.sandbox import ids
 
-Network = Literal["mastodon", "bluesky"]
-NETWORKS: tuple[Network, ...] = ("mastodon", "bluesky")
+Network = Literal["mastodon", "bluesky", "twitter", "facebook", "linkedin"]
+NETWORKS: tuple[Network, ...] = ("mastodon", "bluesky", "twitter", "facebook", "linkedin")
+TOKEN_NETWORKS = ("mastodon", "twitter", "facebook", "linkedin")  # accounts act with a bearer token
+LINKEDIN_KINDS = ("person", "organization")
 FIRST_ID = 113_000_000_000_000_000  # Mastodon IDs are 18-digit snowflakes in practice
 
 
@@ -29,8 +33,8 @@ def now() -> datetime:
 
 @dataclass
 class Account:
-    id: str  # Mastodon: numeric string; Bluesky: DID
-    username: str  # Mastodon: username; Bluesky: handle
+    id: str  # Mastodon, X, Facebook: numeric string; Bluesky: DID; LinkedIn: person or organization URN
+    username: str  # Mastodon, X: username; Bluesky: handle; Facebook: page username; LinkedIn: vanity name
     display_name: str
     password: str
     created_at: datetime
@@ -38,11 +42,12 @@ class Account:
     following_count: int = 0
     note: str = ""
     revoked: bool = False
+    kind: str = ""  # LinkedIn: person or organization
 
 
 @dataclass
 class Post:
-    id: str  # Mastodon: numeric string; Bluesky: at-uri
+    id: str  # Mastodon, X: numeric string; Bluesky: at-uri; Facebook: <page>_<n>; LinkedIn: urn:li:share:<n>
     seq: int  # global order, for pagination
     author_id: str
     text: str
@@ -51,7 +56,7 @@ class Post:
     reply_to: str | None = None
     quote_of: str | None = None
     media_ids: list[str] = field(default_factory=list)
-    record: dict[str, Any] = field(default_factory=dict)  # the Bluesky record as written
+    record: dict[str, Any] = field(default_factory=dict)  # Bluesky: the record; others: network-only fields
     idempotency_key: str | None = None
     deleted: bool = False
 
@@ -64,6 +69,7 @@ class Interaction:
     account_id: str
     created_at: datetime
     uri: str = ""  # Bluesky: the like/repost record
+    detail: str = ""  # Facebook: the reaction type (LIKE, LOVE, ...)
 
 
 @dataclass
@@ -109,7 +115,7 @@ class SandboxState:
         try:
             return self.networks[network]
         except KeyError:
-            raise SandboxError(f"unknown network {network!r}; use mastodon or bluesky") from None
+            raise SandboxError(f"unknown network {network!r}; use one of {', '.join(NETWORKS)}") from None
 
     def new_seq(self) -> int:
         with self.lock:
@@ -125,7 +131,7 @@ class SandboxState:
 
     def create_account(self, network: str, username: str, *, display_name: str = "", password: str = "",
                        followers_count: int = 0, following_count: int = 0,
-                       created_at: datetime | None = None) -> Account:
+                       created_at: datetime | None = None, kind: str = "") -> Account:
         username = username.strip().lstrip("@")
         if network == "bluesky" and "." not in username:
             username = f"{username}.sandbox.test"  # handles are domain names
@@ -135,13 +141,21 @@ class SandboxState:
             net = self.net(network)
             if any(a.username.lower() == username.lower() for a in net.accounts.values()):
                 raise SandboxError(f"{network} account {username!r} exists")
-            account_id = ids.did_for(username) if network == "bluesky" else self.new_id()
-            account = Account(id=account_id, username=username, display_name=display_name or username.split(".")[0],
+            kind = _kind(network, kind)
+            account = Account(id=self._account_id(network, username, kind), username=username,
+                              display_name=display_name or username.split(".")[0],
                               password=password or ids.app_password(), created_at=created_at or now(),
-                              followers_count=followers_count, following_count=following_count)
+                              followers_count=followers_count, following_count=following_count, kind=kind)
             net.accounts[account.id] = account
             self.save()
             return account
+
+    def _account_id(self, network: str, username: str, kind: str) -> str:
+        if network == "bluesky":
+            return ids.did_for(username)
+        if network == "linkedin":
+            return f"urn:li:{kind}:{self.new_id() if kind == 'organization' else _member_id(username)}"
+        return self.new_id()
 
     def account(self, network: str, ref: str) -> Account:
         """By id, username / handle (with or without `@`, the Bluesky suffix optional)."""
@@ -237,7 +251,8 @@ class SandboxState:
             found.extend(self.descendants(network, reply.id))
         return found
 
-    def interact(self, network: str, kind: str, post_id: str, account_id: str, uri: str = "") -> Interaction:
+    def interact(self, network: str, kind: str, post_id: str, account_id: str, uri: str = "",
+                 detail: str = "") -> Interaction:
         """A like or repost; the same account liking twice keeps the first (both networks are idempotent here)."""
         with self.lock:
             self.post(network, post_id)
@@ -245,7 +260,8 @@ class SandboxState:
             for existing in net.interactions:
                 if (existing.kind, existing.post_id, existing.account_id) == (kind, post_id, account_id):
                     return existing
-            interaction = Interaction(self.new_seq(), kind, post_id, account_id, now(), uri)  # type: ignore[arg-type]
+            interaction = Interaction(self.new_seq(), kind, post_id, account_id, now(), uri,  # type: ignore[arg-type]
+                                      detail)
             net.interactions.append(interaction)
             self.save()
             return interaction
@@ -288,6 +304,20 @@ class SandboxState:
             for name, cls in _TYPES.items():
                 getattr(net, name).update({k: _build(cls, v) for k, v in data[name].items()})
             net.interactions = [_build(Interaction, v) for v in data["interactions"]]
+
+
+def _member_id(username: str) -> str:
+    """A LinkedIn member id: ten URL-safe characters, stable per vanity name (the `sub` userinfo answers)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(username.lower().encode()).digest()).decode()[:10]
+
+
+def _kind(network: str, kind: str) -> str:
+    if network != "linkedin":
+        return kind
+    kind = kind or "person"
+    if kind not in LINKEDIN_KINDS:
+        raise SandboxError(f"a LinkedIn account is one of {', '.join(LINKEDIN_KINDS)}")
+    return kind
 
 
 def _dump_network(net: NetworkState) -> dict[str, Any]:

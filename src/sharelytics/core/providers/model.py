@@ -14,6 +14,21 @@ ReactionKind = Literal["like", "comment", "repost", "quote"]
 REACTION_KINDS: tuple[ReactionKind, ...] = ("like", "comment", "repost", "quote")
 
 
+# The networks' public API roots; credentials carry them so the sandbox (and a proxy) can stand in.
+TWITTER_API = "https://api.x.com"
+FACEBOOK_GRAPH = "https://graph.facebook.com"
+LINKEDIN_API = "https://api.linkedin.com"
+DEFAULT_BASE_URLS: dict[str, str] = {"twitter": TWITTER_API, "facebook": FACEBOOK_GRAPH, "linkedin": LINKEDIN_API}
+LINKEDIN_AUTHORS = ("urn:li:person:", "urn:li:organization:")
+
+
+def _token(value: str) -> str:
+    token = value.strip()
+    if not token:
+        raise ValueError("an access token is required")
+    return token
+
+
 def _base_url(url: str) -> str:
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
@@ -26,7 +41,9 @@ class Credentials:
     """What one identity needs to act on its network. Secrets never appear in the repr.
 
     Mastodon: the instance URL and an OAuth access token. Bluesky: the PDS URL, the handle (or DID or e-mail the
-    PDS accepts) and an app password.
+    PDS accepts) and an app password. X: an OAuth 2.0 user-context access token. Facebook: the page id and a page
+    access token. LinkedIn: the author URN (`urn:li:person:…` or `urn:li:organization:…`) and an access token.
+    `account_id` names the acting account where the token alone does not (Facebook page id, LinkedIn author URN).
     """
 
     provider: str
@@ -34,6 +51,7 @@ class Credentials:
     access_token: str = field(default="", repr=False)
     handle: str = ""
     app_password: str = field(default="", repr=False)
+    account_id: str = ""
 
     @classmethod
     def mastodon(cls, instance_url: str, access_token: str) -> Credentials:
@@ -43,10 +61,29 @@ class Credentials:
     def bluesky(cls, handle: str, app_password: str, pds_url: str = "https://bsky.social") -> Credentials:
         return cls("bluesky", _base_url(pds_url), handle=handle.strip().lstrip("@"), app_password=app_password)
 
+    @classmethod
+    def twitter(cls, access_token: str, api_url: str = TWITTER_API) -> Credentials:
+        return cls("twitter", _base_url(api_url), access_token=_token(access_token))
+
+    @classmethod
+    def facebook(cls, page_id: str, page_access_token: str, graph_url: str = FACEBOOK_GRAPH) -> Credentials:
+        page = page_id.strip()
+        if not page.isdigit():
+            raise ValueError(f"{page_id!r}: a Facebook page id is numeric")
+        return cls("facebook", _base_url(graph_url), access_token=_token(page_access_token), account_id=page)
+
+    @classmethod
+    def linkedin(cls, author_urn: str, access_token: str, api_url: str = LINKEDIN_API) -> Credentials:
+        author = author_urn.strip()
+        if not author.startswith(LINKEDIN_AUTHORS) or author.endswith(":"):
+            raise ValueError(f"{author_urn!r}: a LinkedIn author is urn:li:person:<id> or urn:li:organization:<id>")
+        return cls("linkedin", _base_url(api_url), access_token=_token(access_token), account_id=author)
+
     @property
     def identity(self) -> str:
         """A stable key for rate budgets and session caches that never contains a secret."""
-        who = self.handle.lower() or hashlib.sha256(self.access_token.encode()).hexdigest()[:16]
+        who = (self.handle.lower() or self.account_id
+               or hashlib.sha256(self.access_token.encode()).hexdigest()[:16])
         return f"{self.provider}:{self.base_url}:{who}"
 
 

@@ -11,9 +11,12 @@ from typing import Callable, Iterable
 from sharelytics.core.providers.base import Provider
 from sharelytics.core.providers.fetch import MediaFetcher, PublicMediaFetcher
 from sharelytics.core.providers.http import ProviderHttp
+from sharelytics.core.providers.idempotency import IdempotencyStore, MemoryIdempotencyStore
 from sharelytics.core.providers.model import UnknownProvider
 
-DEFAULT_PROVIDERS: tuple[str, ...] = ("sharelytics.core.providers.mastodon", "sharelytics.core.providers.bluesky")
+DEFAULT_PROVIDERS: tuple[str, ...] = ("sharelytics.core.providers.mastodon", "sharelytics.core.providers.bluesky",
+                                      "sharelytics.core.providers.twitter", "sharelytics.core.providers.facebook",
+                                      "sharelytics.core.providers.linkedin")
 ENTRY_POINT_GROUP = "sharelytics.providers"
 
 RegisterHook = Callable[["ProviderRegistry"], None]
@@ -21,11 +24,15 @@ RegisterHook = Callable[["ProviderRegistry"], None]
 
 class ProviderRegistry:
     """Providers by key, in registration order. `http` is the shared outbound client (one rate budget);
-    `media_fetcher` downloads the picture and video URLs of a message (None: they go into the text as links)."""
+    `media_fetcher` downloads the picture and video URLs of a message (None: they go into the text as links);
+    `idempotency` remembers publish attempts for networks without an idempotency header (X, Facebook, LinkedIn):
+    pass a `SqliteIdempotencyStore` when jobs may be retried by another process."""
 
-    def __init__(self, http: ProviderHttp | None = None, media_fetcher: MediaFetcher | None = None) -> None:
+    def __init__(self, http: ProviderHttp | None = None, media_fetcher: MediaFetcher | None = None,
+                 idempotency: IdempotencyStore | None = None) -> None:
         self.http = http or ProviderHttp()
         self.media_fetcher = media_fetcher
+        self.idempotency = idempotency or MemoryIdempotencyStore()
         self._providers: dict[str, Provider] = {}
 
     def register(self, provider: Provider) -> None:
@@ -60,9 +67,10 @@ class ProviderRegistry:
 
 
 def default_registry(http: ProviderHttp | None = None, media_fetcher: MediaFetcher | None = None, *,
-                     plugins: bool = True) -> ProviderRegistry:
-    """Mastodon and Bluesky, then any installed third-party providers. Media URLs are fetched from public hosts."""
-    registry = ProviderRegistry(http, media_fetcher or PublicMediaFetcher())
+                     plugins: bool = True, idempotency: IdempotencyStore | None = None) -> ProviderRegistry:
+    """Mastodon, Bluesky, X, Facebook and LinkedIn, then any installed third-party providers. Media URLs are
+    fetched from public hosts."""
+    registry = ProviderRegistry(http, media_fetcher or PublicMediaFetcher(), idempotency)
     registry.load(DEFAULT_PROVIDERS)
     if plugins:
         registry.load_entry_points()
