@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from sharelytics.api.awesm.routes import awesm_routes
 from sharelytics.api.oneall.routes import oneall_routes
+from sharelytics.api.oneall.snapshot_render import pingback_body
 from sharelytics.api.ratelimit import CreateRateLimiter
 from sharelytics.config import Settings, ensure_secret, load_settings
 from sharelytics.core.clicks.journal import ClickJournal
@@ -23,6 +24,7 @@ from sharelytics.core.clicks.pipeline import ClickPipeline, start_pipeline
 from sharelytics.core.links.cache import LinkCache
 from sharelytics.core.links.domains import Domain, ensure_shared_domain
 from sharelytics.core.providers.registry import ProviderRegistry, default_registry
+from sharelytics.jobs.runtime import Jobs, build_jobs
 from sharelytics.redirect import RedirectApp
 from sharelytics.web.widgets import widget_routes
 from sharelytics.storage.engine import make_engine
@@ -43,12 +45,14 @@ class Services:
     pipeline: ClickPipeline | None = field(default=None)
     # The provider adapters the OneAll API publishes through (tests swap in one with fast retries).
     providers: ProviderRegistry = field(default_factory=default_registry)
+    # Snapshot builds and pingbacks (huey); its consumer runs in `serve` (embedded) or `worker` (Redis).
+    jobs: Jobs | None = field(default=None)
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
     settings = ensure_secret(settings)
     engine = engine or make_engine(settings.effective_database_url)
-    return Services(
+    services = Services(
         settings=settings,
         engine=engine,
         shared_domain=ensure_shared_domain(engine, settings.effective_default_domain),
@@ -56,6 +60,9 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         link_cache=LinkCache(engine, size=settings.link_cache_size, ttl=settings.link_cache_ttl),
         create_limiter=CreateRateLimiter(settings),
     )
+    # The OneAll adapter renders the pingback body: the core that sends it knows no wire format.
+    services.jobs = build_jobs(services, pingback_body)
+    return services
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> ASGIApp:
@@ -66,9 +73,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # The click pipeline (journal -> database, or journal -> Redis stream) runs beside the server.
         services.pipeline = start_pipeline(services)
+        jobs = services.jobs if services.jobs is not None and services.settings.serve_runs_jobs else None
+        if jobs is not None:
+            jobs.start()  # threads; uvicorn keeps the signal handlers
         try:
             yield
         finally:
+            if jobs is not None:
+                jobs.stop()
             services.pipeline.stop()
             services.pipeline = None
             services.journal.close()

@@ -125,15 +125,17 @@ def worker(
     database_url: Optional[str] = typer.Option(None, help="SQLAlchemy URL.", envvar=ENV_PREFIX + "DATABASE_URL"),
     redis_url: Optional[str] = typer.Option(None, help="Redis URL (required).", envvar=ENV_PREFIX + "REDIS_URL"),
 ) -> None:
-    """Store clicks from the Redis click stream (scaled shape); stops cleanly on SIGTERM or Ctrl-C.
+    """Store clicks from the Redis click stream and run jobs (snapshot builds, pingbacks) from the Redis queue
+    (scaled shape); stops cleanly on SIGTERM or Ctrl-C.
 
-    Run as many as the click load needs, beside the `serve` processes and with the same settings.
+    Run as many as the click and job load needs, beside the `serve` processes and with the same settings.
     """
     import signal
     import threading
 
     import redis
 
+    from sharelytics.app import build_services
     from sharelytics.core.clicks.stream import ClickConsumer, run_consumer
     from sharelytics.core.clicks.writer import ClickWriter
 
@@ -153,10 +155,15 @@ def worker(
         except redis.RedisError as exc:
             _fail(f"cannot reach {ENV_PREFIX}REDIS_URL: {exc}")
         consumer = ClickConsumer(client, ClickWriter(engine, settings.secret), settings.flush_batch)
-        typer.echo(f"sharelytics worker {consumer.name} storing clicks from the Redis stream", err=True)
+        jobs = build_services(settings, engine).jobs
+        assert jobs is not None
+        jobs.start()  # huey consumer threads beside the click consumer; the signals stay ours
+        typer.echo(f"sharelytics worker {consumer.name} storing clicks from the Redis stream and running jobs "
+                   f"({settings.job_workers} threads)", err=True)
         try:
             stored = run_consumer(consumer, stop, poll=max(0.1, settings.flush_interval))
         finally:
+            jobs.stop()
             client.close()
     typer.echo(f"sharelytics worker {consumer.name} stopped; {stored} clicks stored", err=True)
 

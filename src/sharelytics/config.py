@@ -47,6 +47,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("journal_segment_bytes", int, 8_388_608, "Size at which the click journal starts a new segment file."),
     Setting("workers", int, 1, "Number of `sharelytics serve` worker processes."),
     Setting("log_level", str, "info", "Log level: debug, info, warning, error."),
+    Setting("job_consumer", str, "auto", "Whether `sharelytics serve` runs the job consumer: auto (only in embedded "
+            "mode; with Redis, `sharelytics worker` does), on or off."),
+    Setting("job_workers", int, 4, "Threads of each job consumer (snapshot builds and pingback deliveries)."),
+    Setting("job_lease", float, 30.0, "Seconds a consumer holds a snapshot build before another may take it over "
+            "(renewed while it works; a killed worker's builds resume after it)."),
+    Setting("snapshot_parallel", int, 16, "Publications one snapshot build reads from the networks at once."),
+    Setting("pingback_allow", str, "", "Hosts, addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) "
+            "pingback URLs may reach although private, loopback or link-local."),
+    Setting("pingback_timeout", float, 10.0, "Seconds one pingback attempt may take."),
+    Setting("pingback_retry_initial", float, 30.0, "Seconds before the first pingback retry; doubled each attempt "
+            "(with jitter), at most one hour apart."),
+    Setting("pingback_retry_window", float, 86_400.0, "Seconds a pingback is retried before it is given up."),
 )
 
 
@@ -69,6 +81,14 @@ class Settings:
     journal_segment_bytes: int = 8_388_608
     workers: int = 1
     log_level: str = "info"
+    job_consumer: str = "auto"
+    job_workers: int = 4
+    job_lease: float = 30.0
+    snapshot_parallel: int = 16
+    pingback_allow: str = ""
+    pingback_timeout: float = 10.0
+    pingback_retry_initial: float = 30.0
+    pingback_retry_window: float = 86_400.0
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -96,6 +116,12 @@ class Settings:
     @property
     def embedded(self) -> bool:
         return not self.redis_url
+
+    @property
+    def serve_runs_jobs(self) -> bool:
+        """`serve` consumes jobs in embedded mode (or when told to); with Redis, `worker` processes do."""
+        mode = self.job_consumer.strip().lower()
+        return mode == "on" or (mode not in ("on", "off") and self.embedded)
 
     def with_overrides(self, **values: Any) -> "Settings":
         merged = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -404,3 +404,6 @@ publication_links = Table(
     Column("original_url", Text, nullable=False),
     Index("ix_publication_links_link", "link_id"),
 )
+
+# The snapshot tables live in their own module on this MetaData; importing it here keeps one schema.
+from sharelytics.storage import tables_snapshots as _tables_snapshots  # noqa: E402,F401

@@ -27,6 +27,7 @@ from sharelytics.core.sharing.errors import (
     ShortUrlNotFound,
     UserNotFound,
 )
+from sharelytics.core.snapshots.errors import SnapshotNotFound
 
 log = logging.getLogger("sharelytics.api.oneall")
 
@@ -87,6 +88,7 @@ ERRORS: dict[type[Exception], ErrorKind] = {
     IdentityNotFound: ErrorKind(404),
     MessageNotFound: ErrorKind(404),
     ShortUrlNotFound: ErrorKind(404),
+    SnapshotNotFound: ErrorKind(404),
     MethodNotAllowed: ErrorKind(405),
     NothingToPublishTo: ErrorKind(409),
     wire.BodyTooLarge: ErrorKind(413),

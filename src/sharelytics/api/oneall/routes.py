@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from sharelytics.api.oneall import identities, messages, providers, shorturls, users
+from sharelytics.api.oneall import identities, messages, providers, shorturls, snapshots, users
 from sharelytics.api.oneall.errors import (
     MethodNotAllowed,
     UnknownResource,
@@ -42,8 +42,8 @@ async def _unknown(request: Request) -> Response:
 
 
 # Below these prefixes every path is OneAll's (an encoded `/` in a token, an unknown sub-resource): answer in its
-# envelope. `/sharing/analytics/` is left to the snapshot routes.
-OWNED_PREFIXES = ("/users/", "/identities/", "/shorturls/", "/sharing/messages/")
+# envelope.
+OWNED_PREFIXES = ("/users/", "/identities/", "/shorturls/", "/sharing/messages/", "/sharing/analytics/")
 
 
 def oneall_routes() -> list[BaseRoute]:
@@ -58,5 +58,7 @@ def oneall_routes() -> list[BaseRoute]:
                                                      "DELETE": messages.delete_message}),
         _resource("/shorturls.json", {"GET": shorturls.list_shorturls, "POST": shorturls.create_shorturl}),
         _resource("/shorturls/{token}.json", {"GET": shorturls.read_shorturl, "DELETE": shorturls.delete_shorturl}),
+        _resource("/sharing/analytics/snapshots.json", {"GET": snapshots.list_all, "PUT": snapshots.initiate}),
+        _resource("/sharing/analytics/snapshots/{token}.json", {"GET": snapshots.read, "DELETE": snapshots.delete}),
         *(Route(prefix + "{rest:path}", _unknown, methods=METHODS) for prefix in OWNED_PREFIXES),
     ]
