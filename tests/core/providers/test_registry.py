@@ -27,13 +27,16 @@ class EchoProvider:
         raise NotImplementedError
 
 
-def test_defaults_are_mastodon_then_bluesky() -> None:
+def test_defaults_are_mastodon_bluesky_x_facebook_linkedin() -> None:
     registry = default_registry(plugins=False)
-    assert [p.key for p in registry.all()] == ["mastodon", "bluesky"]
+    assert [p.key for p in registry.all()] == ["mastodon", "bluesky", "twitter", "facebook", "linkedin"]
     assert all(isinstance(p, Provider) for p in registry.all())
     assert registry.get("bluesky").capabilities.credential_fields == ("base_url", "handle", "app_password")
+    assert registry.get("twitter").capabilities.credential_fields == ("access_token",)
+    assert registry.get("facebook").capabilities.credential_fields == ("account_id", "access_token")
+    assert registry.get("linkedin").capabilities.credential_fields == ("account_id", "access_token")
     with pytest.raises(UnknownProvider):
-        registry.get("twitter")
+        registry.get("myspace")
 
 
 def test_a_plugin_module_registers_like_the_built_ins(monkeypatch: pytest.MonkeyPatch) -> None:
