@@ -1,4 +1,5 @@
-"""`sharelytics sandbox ...`: serve the local Mastodon and Bluesky fakes and drive them through their admin API."""
+"""`sharelytics sandbox ...`: serve the local Mastodon, Bluesky, X, Facebook and LinkedIn fakes and drive them
+through their admin API."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import orjson
 import typer
 
 _TYPER: dict[str, Any] = {"no_args_is_help": True, "rich_markup_mode": None, "pretty_exceptions_show_locals": False}
-app = typer.Typer(help="Local fakes of the Mastodon and Bluesky APIs for tests and demos.", **_TYPER)
+app = typer.Typer(help="Local fakes of the Mastodon, Bluesky, X, Facebook and LinkedIn APIs for tests and demos.",
+                  **_TYPER)
 accounts_app = typer.Typer(help="Fake accounts on the sandbox networks.", **_TYPER)
 app.add_typer(accounts_app, name="accounts")
 
@@ -17,7 +19,7 @@ DEFAULT_URL = "http://127.0.0.1:8100"
 UrlOption = typer.Option(DEFAULT_URL, "--url", help="Where `sandbox serve` listens.",
                          envvar="SHARELYTICS_SANDBOX_URL")
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
-NetworkArgument = typer.Argument(..., help="mastodon or bluesky.")
+NetworkArgument = typer.Argument(..., help="mastodon, bluesky, twitter, facebook or linkedin.")
 
 
 def _fail(message: str) -> NoReturn:
@@ -43,17 +45,19 @@ def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Bind address."),
-    port: int = typer.Option(8100, help="Bind port; both networks share it under /mastodon and /bluesky."),
+    port: int = typer.Option(8100, help="Bind port; every network shares it under /<network>."),
     state: Optional[str] = typer.Option(None, help="JSON file that keeps the sandbox's accounts and posts."),
     latency: float = typer.Option(0.0, help="Seconds added to every network request (e.g. 0.05)."),
 ) -> None:
-    """Serve the fakes: Mastodon at /mastodon, Bluesky (PDS + AppView) at /bluesky, the admin API at /admin."""
+    """Serve the fakes: Mastodon at /mastodon, Bluesky (PDS + AppView) at /bluesky, X API v2 at /twitter, Graph API
+    at /facebook, LinkedIn REST at /linkedin, the admin API at /admin."""
     import uvicorn
 
     from sharelytics.sandbox.server import create_sandbox_app
 
     root = f"http://{host}:{port}"
-    typer.echo(f"sandbox: Mastodon {root}/mastodon, Bluesky {root}/bluesky, admin {root}/admin", err=True)
+    typer.echo(f"sandbox: Mastodon {root}/mastodon, Bluesky {root}/bluesky, X {root}/twitter, Facebook "
+               f"{root}/facebook, LinkedIn {root}/linkedin, admin {root}/admin", err=True)
     uvicorn.run(create_sandbox_app(latency=latency, state_file=state), host=host, port=port, log_level="warning",
                 access_log=False, lifespan="off")
 
@@ -67,12 +71,14 @@ def accounts_create(
     followers: int = typer.Option(0, help="Follower count."),
     following: int = typer.Option(0, help="Following count."),
     created_at: str = typer.Option("", help="Account creation date (ISO 8601); now when empty."),
+    kind: str = typer.Option("", help="LinkedIn: person (default) or organization."),
     url: str = UrlOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Create a fake account; prints its credentials (Mastodon access token, Bluesky handle + app password)."""
+    """Create a fake account; prints its credentials (access token; Bluesky handle + app password; Facebook page
+    id; LinkedIn author URN)."""
     body = {"username": username, "display_name": display_name, "password": password, "followers_count": followers,
-            "following_count": following, "created_at": created_at or None}
+            "following_count": following, "created_at": created_at or None, "kind": kind}
     created = _admin(url, "POST", f"/{network}/accounts", json=body)
     _emit(as_json, created, [f"{k}: {v}" for k, v in created.items()])
 
@@ -84,10 +90,18 @@ def accounts_list(network: str = NetworkArgument, url: str = UrlOption, as_json:
     _emit(as_json, found, [f"{a['id']}\t{a['username']}\tfollowers={a['followers_count']}" for a in found["accounts"]])
 
 
+_GUESSES = (("at://", "bluesky"), ("/profile/", "bluesky"), ("urn:li:", "linkedin"), ("linkedin.com", "linkedin"),
+            ("facebook.com", "facebook"), ("x.com/", "twitter"), ("twitter.com/", "twitter"))
+
+
 def _network_of(post: str, network: Optional[str]) -> str:
+    """An explicit --network, else what the reference looks like; a bare number stays Mastodon's (X and Facebook
+    numbers need --network)."""
     if network:
         return network
-    return "bluesky" if post.startswith("at://") or "/profile/" in post else "mastodon"
+    if "_" in post and post.replace("_", "").isdigit():
+        return "facebook"
+    return next((name for marker, name in _GUESSES if marker in post), "mastodon")
 
 
 @app.command()
@@ -98,7 +112,10 @@ def react(
     repost: bool = typer.Option(False, "--repost", help="Repost (boost) the post."),
     reply: Optional[str] = typer.Option(None, "--reply", help="Reply with this text."),
     quote: Optional[str] = typer.Option(None, "--quote", help="Quote the post with this text."),
-    network: Optional[str] = typer.Option(None, help="mastodon or bluesky; guessed from the post when omitted."),
+    reaction: str = typer.Option("LIKE", help="Facebook: the reaction --like adds (LIKE, LOVE, WOW, HAHA, SAD, "
+                                 "ANGRY, CARE)."),
+    network: Optional[str] = typer.Option(None, help="mastodon, bluesky, twitter, facebook or linkedin; guessed "
+                                          "from the post when omitted."),
     url: str = UrlOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -109,7 +126,8 @@ def react(
     if not wanted:
         _fail("give at least one of --like, --repost, --reply TEXT, --quote TEXT")
     target = _network_of(post, network)
-    done = [_admin(url, "POST", f"/{target}/reactions", json={"post": post, "kind": kind, "by": by, "text": text})
+    done = [_admin(url, "POST", f"/{target}/reactions",
+                   json={"post": post, "kind": kind, "by": by, "text": text, "reaction": reaction})
             for kind, text in wanted]
     _emit(as_json, {"network": target, "reactions": done}, [f"{r['kind']} by {r['by']}: {r['id']}" for r in done])
 
@@ -121,10 +139,15 @@ def fault(
     count: int = typer.Option(1, help="How many matching requests fail."),
     retry_after: int = typer.Option(1, help="Retry-After seconds on a 429."),
     path: str = typer.Option("", help="Only requests whose path contains this."),
+    lost: bool = typer.Option(False, "--lost", help="Act on the next POSTs, then lose the answer (504)."),
+    delay: float = typer.Option(0.0, help="With --lost: seconds before the 504 (outlast the client's timeout)."),
     url: str = UrlOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Make the next requests to a network fail (rate limit or server error)."""
-    added = _admin(url, "POST", f"/{network}/faults",
-                   json={"status": status, "count": count, "retry_after": retry_after, "path": path})
+    """Make the next requests to a network fail (rate limit or server error), or lose their answers."""
+    if lost:
+        added = _admin(url, "POST", f"/{network}/lost", json={"count": count, "path": path, "delay": delay})
+    else:
+        added = _admin(url, "POST", f"/{network}/faults",
+                       json={"status": status, "count": count, "retry_after": retry_after, "path": path})
     _emit(as_json, added, [f"{k}: {v}" for k, v in added.items()])
