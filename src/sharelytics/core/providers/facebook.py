@@ -22,7 +22,7 @@ from sharelytics.core.providers.http import ProviderHttp
 from sharelytics.core.providers.idempotency import IdempotencyStore, MemoryIdempotencyStore
 from sharelytics.core.providers.model import (AccountInfo, AuthRevoked, Credentials, InvalidPost, PostGone,
                                               PostParts, ProviderUnavailable, Published, RateLimited, Reaction,
-                                              Reactions, Upload)
+                                              ReactionKind, Reactions, Upload)
 from sharelytics.core.providers.network_call import NetworkCall, SentOnce
 from sharelytics.core.providers.publish_once import OutcomeUnknown, publish_once
 from sharelytics.core.providers.registry import ProviderRegistry
@@ -210,7 +210,7 @@ def _photo(photo: str | Upload, **fields: str) -> dict[str, Any]:
     return {"data": fields, "files": {"source": (photo.name or "photo", photo.data, photo.mime_type)}}
 
 
-def _reaction(kind: Any, person: dict[str, Any], **extra: Any) -> Reaction:
+def _reaction(kind: ReactionKind, person: dict[str, Any], **extra: Any) -> Reaction:
     # Graph gives reactors' and commenters' names and page-scoped ids, never their follower counts or join dates.
     link = person.get("link") or (f"https://www.facebook.com/{person['id']}" if person.get("id") else "")
     return Reaction(kind=kind, username=person.get("name", ""), profile_url=link, **extra)
