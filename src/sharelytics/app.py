@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 from sharelytics.api.awesm.routes import awesm_routes
 from sharelytics.api.oneall.routes import oneall_routes
 from sharelytics.api.oneall.snapshot_render import pingback_body
+from sharelytics.api.openapi.routes import openapi_routes
 from sharelytics.api.ratelimit import CreateRateLimiter
 from sharelytics.config import Settings, ensure_secret, load_settings
 from sharelytics.core.clicks.journal import ClickJournal
@@ -85,6 +86,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             services.pipeline = None
             services.journal.close()
 
-    api = Starlette(routes=[*awesm_routes(), *oneall_routes(), *widget_routes()], lifespan=lifespan)
+    api = Starlette(routes=[*awesm_routes(), *oneall_routes(), *widget_routes(), *openapi_routes()], lifespan=lifespan)
     api.state.services = services
     return RedirectApp(api, services)
