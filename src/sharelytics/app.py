@@ -24,6 +24,7 @@ from sharelytics.core.clicks.journal import ClickJournal
 from sharelytics.core.clicks.pipeline import ClickPipeline, start_pipeline
 from sharelytics.core.links.cache import LinkCache
 from sharelytics.core.links.domains import Domain, ensure_shared_domain
+from sharelytics.core.providers.idempotency import SqliteIdempotencyStore
 from sharelytics.core.providers.registry import ProviderRegistry, default_registry
 from sharelytics.jobs.runtime import Jobs, build_jobs
 from sharelytics.redirect import RedirectApp
@@ -60,6 +61,10 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         journal=ClickJournal(settings.journal_dir, segment_bytes=settings.journal_segment_bytes),
         link_cache=LinkCache(engine, size=settings.link_cache_size, ttl=settings.link_cache_ttl),
         create_limiter=CreateRateLimiter(settings),
+        # X, Facebook and LinkedIn have no idempotency header: attempts are remembered on disk, across restarts.
+        providers=default_registry(
+            idempotency=SqliteIdempotencyStore(settings.data_path / "provider-idempotency.sqlite3")
+        ),
     )
     # The OneAll adapter renders the pingback body: the core that sends it knows no wire format.
     services.jobs = build_jobs(services, pingback_body)
