@@ -1,7 +1,7 @@
 """Snapshot build bench: one message with 1,000 publications (50 users x Mastodon and Bluesky x 10 publications)
 on the sandbox with 50 ms of network latency; times PUT -> processed and processed -> pingback received.
 
-    .venv/bin/python bench/snapshots.py [--users 50] [--rounds 10] [--latency 0.05] [--parallel 48]
+    .venv/bin/python bench/snapshots.py [--users 50] [--rounds 10] [--latency 0.05] [--parallel 32]
 
 Goal: under 15 s from PUT to processed and the pingback within 1 s after. The sandbox runs as its own process
 (`sharelytics sandbox serve`), the service in this one (the consumer inside the app, as `serve` runs it).
@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=10, help="publications per identity")
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--parallel", type=int, default=48)
+    parser.add_argument("--parallel", type=int, default=32)
     args = parser.parse_args()
     port = free_port()
     admin = f"http://127.0.0.1:{port}/admin"

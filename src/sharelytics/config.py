@@ -44,6 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("link_cache_ttl", float, 300.0, "Seconds a cached link is trusted before it is looked up again."),
     Setting("flush_interval", float, 0.5, "Seconds between click-writer batches."),
     Setting("flush_batch", int, 5000, "Largest number of clicks written in one transaction."),
+    Setting("click_writer", str, "process",
+            "Embedded mode: store clicks in a child process at lower priority (process) or in a thread (thread)."),
     Setting("journal_segment_bytes", int, 8_388_608, "Size at which the click journal starts a new segment file."),
     Setting("workers", int, 1, "Number of `sharelytics serve` worker processes."),
     Setting("log_level", str, "info", "Log level: debug, info, warning, error."),
@@ -52,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("job_workers", int, 4, "Threads of each job consumer (snapshot builds and pingback deliveries)."),
     Setting("job_lease", float, 30.0, "Seconds a consumer holds a snapshot build before another may take it over "
             "(renewed while it works; a killed worker's builds resume after it)."),
-    Setting("snapshot_parallel", int, 16, "Publications one snapshot build reads from the networks at once."),
+    Setting("snapshot_parallel", int, 32, "Publications one snapshot build reads from the networks at once."),
     Setting("pingback_allow", str, "", "Hosts, addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) "
             "pingback URLs may reach although private, loopback or link-local."),
     Setting("pingback_timeout", float, 10.0, "Seconds one pingback attempt may take."),
@@ -78,13 +80,14 @@ class Settings:
     link_cache_ttl: float = 300.0
     flush_interval: float = 0.5
     flush_batch: int = 5000
+    click_writer: str = "process"
     journal_segment_bytes: int = 8_388_608
     workers: int = 1
     log_level: str = "info"
     job_consumer: str = "auto"
     job_workers: int = 4
     job_lease: float = 30.0
-    snapshot_parallel: int = 16
+    snapshot_parallel: int = 32
     pingback_allow: str = ""
     pingback_timeout: float = 10.0
     pingback_retry_initial: float = 30.0
