@@ -14,7 +14,15 @@ from typing import Any
 from sharelytics.api import wire
 from sharelytics.api.awesm.fields import METADATA_FIELDS
 from sharelytics.api.openapi import awesm_schemas
-from sharelytics.api.openapi.awesm_params import COMMON, CONVERSION, CREATE, FILTERS, PATH, STATS, Entry
+from sharelytics.api.openapi.awesm_params import (
+    COMMON,
+    CONVERSION,
+    CREATE,
+    FILTERS,
+    PATH,
+    STATS,
+    Entry,
+)
 from sharelytics.api.openapi.schema import (
     INTEGER,
     STRING,

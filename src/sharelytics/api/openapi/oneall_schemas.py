@@ -16,7 +16,6 @@ from sharelytics.api.openapi.schema import (
     STRING,
     Schema,
     array,
-    const,
     enum,
     integer,
     nullable,
@@ -25,8 +24,8 @@ from sharelytics.api.openapi.schema import (
     string,
 )
 from sharelytics.core.providers.model import ReactionKind
-from sharelytics.core.snapshots.model import PROCESSED, PROCESSING, SCHEDULED
 from sharelytics.core.sharing.pages import MAX_PER_PAGE
+from sharelytics.core.snapshots.model import PROCESSED, PROCESSING, SCHEDULED
 
 RFC2822 = string("RFC 2822, UTC: `Fri, 16 Sep 2011 07:24:36 +0000`.",
                  pattern=r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "

@@ -4,8 +4,9 @@ Swagger UI or Redoc on another origin can read them. They describe, they never a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 from starlette.requests import Request
