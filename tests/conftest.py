@@ -74,6 +74,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         public_url="http://sl.test",
         secret="test-secret",
         flush_interval=0.05,
+        click_writer="thread",  # in-process tests flush synchronously; real servers (slow tests) use the process
     )
 
 

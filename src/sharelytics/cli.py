@@ -93,6 +93,8 @@ def serve(
     settings = _settings()
     if settings.log_level.lower() not in LOG_LEVELS:
         _fail(f"{ENV_PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {settings.log_level!r}")
+    if settings.click_writer not in ("process", "thread"):
+        _fail(f"{ENV_PREFIX}CLICK_WRITER must be process or thread, not {settings.click_writer!r}")
     if settings.workers < 1:
         _fail(f"{ENV_PREFIX}WORKERS must be at least 1")
     os.environ[ENV_PREFIX + "SECRET"] = settings.secret

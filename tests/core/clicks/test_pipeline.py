@@ -112,3 +112,37 @@ def test_orphans_of_dead_processes_are_recovered_at_start(pipeline_services: Pip
         assert stored(pipeline_services.engine) == 70
     finally:
         pipeline.stop()
+
+
+def test_the_writer_process_stores_journaled_clicks_and_stops(engine, settings, project):  # type: ignore[no-untyped-def]
+    """The embedded default: a child process drains what this process journals."""
+    import time as clock
+
+    from sqlalchemy import func, select
+
+    from sharelytics.core.clicks.journal import ClickJournal
+    from sharelytics.core.clicks.writer_process import WriterProcess
+    from sharelytics.storage.tables import clicks
+
+    from .conftest import insert_link
+
+    link_id = insert_link(engine, project.project.id)
+    journal = ClickJournal(settings.journal_dir, segment_bytes=settings.journal_segment_bytes)
+    process = WriterProcess(settings)
+    process.start()
+    try:
+        for n in range(50):
+            journal.append(link_id, project.project.id, clock.time(), "Mozilla/5.0 Chrome/120.0", f"10.0.0.{n}", None, None)
+        journal.rotate()
+        deadline = clock.monotonic() + 60
+        stored = 0
+        while clock.monotonic() < deadline and stored < 50:
+            clock.sleep(0.1)
+            with engine.connect() as conn:
+                stored = conn.execute(select(func.count()).select_from(clicks)).scalar()
+        assert stored == 50
+        assert process.alive()
+    finally:
+        process.stop()
+        journal.close()
+    assert not process.alive()

@@ -1,6 +1,7 @@
 """The click pipeline of one serve process: a background thread that moves journaled clicks onward.
 
-Embedded mode: journal -> database (`ClickWriter.drain_journal`). Redis mode: journal -> Redis stream
+Embedded mode: journal -> database (`ClickWriter.drain_journal`), by a child process (`writer_process.py`) while
+this thread only seals segments, or by this thread itself with `SHARELYTICS_CLICK_WRITER=thread`. Redis mode: journal -> Redis stream
 (`ClickForwarder`), consumed by `sharelytics worker`; `flush()` consumes too, so a lone serve process works.
 Every step first seals this process's current segment, then takes every claimable segment in the journal
 directory: its own, those of sibling worker processes that sealed theirs, and orphans of dead processes.
@@ -18,6 +19,7 @@ from sharelytics.core.clicks.journal import ClickJournal
 from sharelytics.core.clicks.segments import sweep_unpublished
 from sharelytics.core.clicks.stream import ClickConsumer, ClickForwarder
 from sharelytics.core.clicks.writer import ClickWriter
+from sharelytics.core.clicks.writer_process import WriterProcess
 
 if TYPE_CHECKING:
     from sharelytics.app import Services
@@ -40,6 +42,7 @@ class ClickPipeline:
         interval: float,
         forwarder: ClickForwarder | None = None,
         consumer: ClickConsumer | None = None,
+        writer_process: WriterProcess | None = None,
     ) -> None:
         self.journal = journal
         self.writer = writer
@@ -47,6 +50,7 @@ class ClickPipeline:
         self.interval = interval
         self.forwarder = forwarder
         self.consumer = consumer
+        self.writer_process = writer_process  # embedded: the child that stores clicks; this thread only seals
         self._lock = threading.Lock()  # one drain at a time in this process
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -57,6 +61,12 @@ class ClickPipeline:
 
     def start(self) -> "ClickPipeline":
         sweep_unpublished(self.journal.directory)
+        if self.writer_process is not None:
+            try:
+                self.writer_process.start()
+            except (AssertionError, OSError) as exc:  # e.g. a daemonic parent may not have children
+                log.warning("click writer process unavailable (%s); storing clicks in a thread instead", exc)
+                self.writer_process = None
         self._thread = threading.Thread(target=self._run, name="sharelytics-clicks", daemon=True)
         self._thread.start()
         return self
@@ -76,6 +86,8 @@ class ClickPipeline:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        if self.writer_process is not None:
+            self.writer_process.stop()
         try:
             with self._lock:
                 self.journal.rotate()
@@ -92,14 +104,22 @@ class ClickPipeline:
             return self.forwarder.forward()
         return self.writer.drain_journal(self.journal.directory, self.batch_size)
 
+    def _background_step(self) -> None:
+        """Seal this process's segment; store clicks here only when no writer process does it."""
+        if self.writer_process is not None:
+            self.journal.rotate()
+            self.writer_process.ensure_running()
+            return
+        with self._lock:
+            self.journal.rotate()
+            self._step()
+
     def _run(self) -> None:
         # The first step runs at once: it recovers what dead processes left in the journal.
         delay = 0.0
         while not self._stopping.wait(delay):
             try:
-                with self._lock:
-                    self.journal.rotate()
-                    self._step()
+                self._background_step()
                 delay = self.interval
             except Exception:
                 delay = min(MAX_BACKOFF, max(self.interval, delay * 2))
@@ -115,6 +135,7 @@ def start_pipeline(services: "Services") -> ClickPipeline:
         client = redis.Redis.from_url(settings.redis_url)
         forwarder = ClickForwarder(client, services.journal.directory, settings.flush_batch)
         consumer = ClickConsumer(client, writer, settings.flush_batch)
+    process = WriterProcess(settings) if forwarder is None and settings.click_writer == "process" else None
     pipeline = ClickPipeline(
         services.journal,
         writer,
@@ -122,5 +143,6 @@ def start_pipeline(services: "Services") -> ClickPipeline:
         interval=settings.flush_interval,
         forwarder=forwarder,
         consumer=consumer,
+        writer_process=process,
     )
     return pipeline.start()
