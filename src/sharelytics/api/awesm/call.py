@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -29,24 +29,35 @@ if TYPE_CHECKING:
     from sharelytics.app import Services
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 PROJECT_TTL = 10.0  # seconds a key -> project answer is reused: a reconfigured project applies within this
 PROJECT_CACHE_SIZE = 1024
 
 
-class ProjectCache:
-    """Key -> project, briefly, per process: saves a hash and a query on every create of a busy key."""
+class TtlCache(Generic[K, V]):
+    """A small per-process map whose answers are reused for `PROJECT_TTL` seconds: saves a hash and a query on
+    every request of a busy key (a reconfigured project or new tool applies within the TTL)."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[float, Project]] = {}
+        self._entries: dict[K, tuple[float, V]] = {}
 
-    def get(self, key: str) -> Project | None:
-        entry = self._entries.get(hashlib.sha256(key.encode()).hexdigest())
+    def get(self, key: K) -> V | None:
+        entry = self._entries.get(key)
         return entry[1] if entry and entry[0] > time.monotonic() else None
 
-    def put(self, key: str, project: Project) -> None:
+    def put(self, key: K, value: V) -> None:
         if len(self._entries) >= PROJECT_CACHE_SIZE:
             self._entries.clear()  # crude but bounded; a refill costs one query per key
-        self._entries[hashlib.sha256(key.encode()).hexdigest()] = (time.monotonic() + PROJECT_TTL, project)
+        self._entries[key] = (time.monotonic() + PROJECT_TTL, value)
+
+
+def _cache(request: Request, name: str) -> TtlCache[Any, Any]:
+    found: TtlCache[Any, Any] | None = getattr(request.app.state, name, None)
+    if found is None:
+        found = TtlCache()
+        setattr(request.app.state, name, found)
+    return found
 
 
 def services_of(request: Request) -> "Services":
@@ -70,15 +81,14 @@ def require(params: wire.Params, *names: str) -> None:
 async def find_project(request: Request, key: str | None) -> Project:
     if not key:
         raise InvalidKey("Invalid API key", "key")
-    cache: ProjectCache | None = getattr(request.app.state, "awesm_projects", None)
-    if cache is None:
-        cache = request.app.state.awesm_projects = ProjectCache()
-    project = cache.get(key)
+    cache = _cache(request, "awesm_projects")
+    digest = hashlib.sha256(key.encode()).hexdigest()  # the raw key is never kept in memory
+    project = cache.get(digest)
     if project is None:
         project = await run_in_threadpool(project_by_awesm_key, services_of(request).engine, key)
         if project is None:
             raise InvalidKey("Invalid API key", "key")
-        cache.put(key, project)
+        cache.put(digest, project)
     return project
 
 
@@ -130,14 +140,20 @@ class Call:
 
     async def tool(self) -> Tool:
         require(self.params, "tool")
-        key = self.params.get("tool") or ""
-        found = await self.run(tool_by_key, self.services.engine, self.project, key[:64])
+        key = (self.params.get("tool") or "")[:64]
+        cache = _cache(self.request, "awesm_tools")
+        found = cache.get((self.project.id, key))
         if found is None:
-            raise UnknownTool(f"Invalid tool key: {key[:64]!r}", "tool")
+            found = await self.run(tool_by_key, self.services.engine, self.project, key)
+            if found is None:
+                raise UnknownTool(f"Invalid tool key: {key!r}", "tool")
+            cache.put((self.project.id, key), found)
         return found
 
     async def domain(self) -> Domain:
         services = self.services
+        if not self.params.get("domain") and self.project.default_domain_id is None:
+            return services.shared_domain  # the common case needs no query
         return await self.run(
             domain_for_create, services.engine, self.project, self.params.get("domain"), services.shared_domain
         )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from sharelytics.core.clock import utcnow
 from sharelytics.core.links import metadata as rules
@@ -19,6 +18,7 @@ from sharelytics.core.links.tools import Tool
 from sharelytics.core.projects.model import Project
 from sharelytics.core.secrets import new_base62
 from sharelytics.storage.tables import links
+from sharelytics.storage.upsert import dialect_insert
 
 PATH_LENGTH = 6  # 62**6 = 5.7e10 paths per domain; random, so links cannot be enumerated
 # Single-segment paths the API itself answers on the default host: never hand them out as short paths.
@@ -27,7 +27,17 @@ RESERVED_PATHS = frozenset({"url", "stats", "conversions", "users", "identities"
                             "favicon", "robots", "login", "logout", "api"})
 
 
-_INSERT_LINK = links.insert()
+_INSERTS: dict[str, object] = {}
+
+
+def _insert_link(conn: Connection):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT (domain_id, path) DO NOTHING RETURNING id, built once per dialect: values go in as
+    parameters, so one compiled statement serves every create."""
+    name = conn.dialect.name
+    if name not in _INSERTS:
+        stmt = dialect_insert(conn)(links).on_conflict_do_nothing(index_elements=[links.c.domain_id, links.c.path])
+        _INSERTS[name] = stmt.returning(links.c.id)
+    return _INSERTS[name]
 
 
 @dataclass(frozen=True)
@@ -76,22 +86,20 @@ def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item
             continue
         fields = _fields(project, tool, domain, path, url, meta, service)
         target = redirect_target(pattern, fields, url, domain.awesm_id(path) if converts else None)
-        try:
-            with conn.begin_nested():
-                # Values as parameters, not .values(): one compiled statement serves every insert.
-                return conn.execute(_INSERT_LINK, dict(
-                    project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
-                    original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
-                    channel=meta.channel, service=service, tool_id=tool.id, tool=tool.label,
-                    application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
-                    service_userid=meta.service_userid, service_postid=meta.service_postid,
-                    service_postid_shared_at=meta.service_postid_shared_at,
-                    service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
-                    user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=item.static_key,
-                    created_at=utcnow(),
-                )).inserted_primary_key[0]
-        except IntegrityError:  # path already taken on this domain: draw again
-            continue
+        # ON CONFLICT DO NOTHING: a taken path returns no row (no exception, so no savepoint to roll back to).
+        inserted = conn.execute(_insert_link(conn), dict(
+            project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
+            original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
+            channel=meta.channel, service=service, tool_id=tool.id, tool=tool.label,
+            application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
+            service_userid=meta.service_userid, service_postid=meta.service_postid,
+            service_postid_shared_at=meta.service_postid_shared_at,
+            service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
+            user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=item.static_key,
+            created_at=utcnow(),
+        )).scalar()
+        if inserted is not None:
+            return int(inserted)
     raise LinkError("could not allocate a short path; try again")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Connection, Select, and_, select, update
@@ -11,7 +12,9 @@ from sharelytics.core.links.model import Link, LinkMetadata
 from sharelytics.storage.tables import campaigns, domains, links, sharers
 
 
+@functools.cache
 def _link_query() -> Select[Any]:
+    """Built once: constructing this join costs more than running it."""
     return (
         select(
             links,
