@@ -13,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-from sharelytics import cli_links
+from sharelytics import cli_links, cli_sandbox
 from sharelytics.config import ENV_PREFIX, SETTINGS, Settings, SettingsError, ensure_secret, load_settings
 
 # Plain (click) help and errors rather than Rich panels: stable for docs/cli.md, readable in logs and scripts.
@@ -26,7 +26,7 @@ tools_app = typer.Typer(help="Applications and tools (the `tool` keys of the Cre
 app.add_typer(projects_app, name="projects")
 app.add_typer(domains_app, name="domains")
 app.add_typer(tools_app, name="tools")
-app.add_typer(__import__("sharelytics.cli_sandbox", fromlist=["app"]).app, name="sandbox")
+app.add_typer(cli_sandbox.app, name="sandbox")
 app.add_typer(cli_links.patterns_app, name="patterns")
 app.add_typer(cli_links.conversions_app, name="conversions")
 
