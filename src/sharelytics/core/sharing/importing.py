@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, fields
+from typing import Callable
 from urllib.parse import urlsplit
 
 from sharelytics.core.providers import model as provider_model
@@ -59,16 +60,36 @@ def _credentials(ctx: SharingContext, source: IdentitySource) -> Credentials:
               "access_token": source.access_token, "handle": source.handle.strip().lstrip("@"),
               "app_password": password, "account_id": source.account_id.strip()}
     for name in provider.capabilities.credential_fields:
-        if not values.get(name):
+        if not values.get(name, "").strip():  # whitespace alone is as missing as nothing
             raise InvalidRequest(f"a {provider.name} identity needs {_WIRE_NAMES.get(name, name)}", name)
         if len(values[name]) > MAX_FIELD:
             raise InvalidRequest(f"{_WIRE_NAMES.get(name, name)} is too long", name)
     base_url = values["base_url"].strip().rstrip("/")
     _check_host(ctx, base_url)
+    build = _CONSTRUCTORS.get(source.provider)
+    if build is not None:
+        # The built-in networks' own constructors check what the network would refuse later, less clearly (a
+        # page id that is not numeric, an author that is not a person or organization URN): refuse it here.
+        try:
+            return build(values, base_url)
+        except ValueError as exc:
+            # Tokens were checked above and the URL by _check_host: what is left is the page id or author URN.
+            field = "account_id" if source.provider in ("facebook", "linkedin") else "base_url"
+            raise InvalidRequest(f"{provider.name}: {exc}", field) from None
     known = {f.name for f in fields(Credentials)} - {"provider", "base_url"}
     extra = {name: values[name] for name in ("access_token", "handle", "app_password", "account_id")
              if name in known and values[name]}
     return Credentials(source.provider, base_url, **extra)
+
+
+# Built-in networks by key: (checked values, base URL) -> Credentials, through `Credentials`' own constructors.
+_CONSTRUCTORS: dict[str, Callable[[dict[str, str], str], Credentials]] = {
+    "mastodon": lambda v, url: Credentials.mastodon(url, v["access_token"]),
+    "bluesky": lambda v, url: Credentials.bluesky(v["handle"], v["app_password"], url),
+    "twitter": lambda v, url: Credentials.twitter(v["access_token"], url),
+    "facebook": lambda v, url: Credentials.facebook(v["account_id"], v["access_token"], url),
+    "linkedin": lambda v, url: Credentials.linkedin(v["account_id"], v["access_token"], url),
+}
 
 
 _WIRE_NAMES = {"base_url": "an instance_url (or pds_url)", "access_token": "access_token.key",

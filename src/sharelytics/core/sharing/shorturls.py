@@ -50,7 +50,8 @@ def _from_row(row: Mapping[str, Any]) -> ShortUrl:
 def _load(conn: Connection, project_id: int, token: str) -> ShortUrl:
     token = token.strip()
     row = None
-    if token and len(token) <= MAX_TOKEN:
+    # A NUL can be in no path or awesm_id, and PostgreSQL refuses it in a text parameter (a 500, not a 404).
+    if token and len(token) <= MAX_TOKEN and "\x00" not in token:
         column = links.c.awesm_id if "_" in token else links.c.path  # paths are base-62, never with `_`
         row = conn.execute(_query().where(links.c.project_id == project_id, column == token)
                            .order_by(links.c.id.desc()).limit(1)).mappings().first()
