@@ -28,6 +28,7 @@ from sharelytics.core.providers.idempotency import SqliteIdempotencyStore
 from sharelytics.core.providers.registry import ProviderRegistry, default_registry
 from sharelytics.jobs.runtime import Jobs, build_jobs
 from sharelytics.redirect import RedirectApp
+from sharelytics.web.dashboard import dashboard_routes
 from sharelytics.web.widgets import widget_routes
 from sharelytics.storage.engine import make_engine
 
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             services.pipeline = None
             services.journal.close()
 
-    api = Starlette(routes=[*awesm_routes(), *oneall_routes(), *widget_routes(), *openapi_routes()], lifespan=lifespan)
+    routes = [*awesm_routes(), *oneall_routes(), *widget_routes(), *openapi_routes(), *dashboard_routes(services)]
+    api = Starlette(routes=routes, lifespan=lifespan)
     api.state.services = services
     return RedirectApp(api, services)

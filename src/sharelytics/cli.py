@@ -344,5 +344,9 @@ def tools_list(project: str = typer.Argument(..., help="Project name or id."), a
     _emit(as_json, {"tools": rows}, [f"{r['key']}\t{r['tool']}" for r in rows])
 
 
+# Registered last: these modules reuse the helpers above.
+app.add_typer(__import__("sharelytics.cli_web", fromlist=["app"]).app, name="dashboard-users")
+
+
 def main() -> None:
     app()

@@ -407,3 +407,4 @@ publication_links = Table(
 
 # The snapshot tables live in their own module on this MetaData; importing it here keeps one schema.
 from sharelytics.storage import tables_snapshots as _tables_snapshots  # noqa: E402,F401
+from sharelytics.storage import tables_dashboard as _tables_dashboard  # noqa: E402,F401

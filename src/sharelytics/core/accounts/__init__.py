@@ -1,0 +1,1 @@
+"""Dashboard accounts: named users of one project, with argon2id password hashes."""

@@ -1,0 +1,65 @@
+"""Finding links for people browsing them: a text search over a project's links and a link's share tree.
+
+The counts shown beside them come from the stats rollups (core.stats); these only say *which* links.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlalchemy import Engine, or_, select
+
+from sharelytics.core.links.model import Link
+from sharelytics.core.links.store import load_link, load_links_by_id
+from sharelytics.storage.engine import read_only
+from sharelytics.storage.tables import links
+
+MAX_MATCHES = 1000  # a search narrows the stats query to these links; more would only be a slower "everything"
+MAX_DEPTH = 20  # parent chains are short in practice; the bound stops a cycle made by hand in the database
+MAX_CHILDREN = 200
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_awesm_ids(engine: Engine, project_id: int, text: str, limit: int = MAX_MATCHES) -> list[str]:
+    """awesm_ids of the project's links whose id, URL, campaign, tag or user id contains `text` (any case),
+    newest first."""
+    pattern = f"%{_escaped(text.strip().lower())}%"
+    columns = (links.c.awesm_id, links.c.original_url, links.c.campaign, links.c.tag, links.c.user_id)
+    query = (select(links.c.awesm_id).where(links.c.project_id == project_id,
+                                            or_(*(c.ilike(pattern, escape="\\") for c in columns)))
+             .order_by(links.c.created_at.desc(), links.c.id.desc()).limit(limit))
+    with read_only(engine).connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def get_link(engine: Engine, project_id: int, awesm_id: str) -> Link | None:
+    with read_only(engine).connect() as conn:
+        return load_link(conn, project_id, awesm_id)
+
+
+def lineage(engine: Engine, link: Link) -> list[Link]:
+    """The link's ancestors, the root first (each link's `parent` is the awesm_id it was shared from)."""
+    chain: list[Link] = []
+    seen = {link.awesm_id}
+    parent = link.parent
+    with read_only(engine).connect() as conn:
+        while parent and parent not in seen and len(chain) < MAX_DEPTH:
+            found = load_link(conn, link.project_id, parent)
+            if found is None:
+                break
+            chain.append(found)
+            seen.add(parent)
+            parent = found.parent
+    return list(reversed(chain))
+
+
+def children(engine: Engine, link: Link, limit: int = MAX_CHILDREN) -> list[Link]:
+    """Links shared from this one (reshares), oldest first."""
+    query = (select(links.c.id).where(links.c.project_id == link.project_id, links.c.parent == link.awesm_id)
+             .order_by(links.c.created_at, links.c.id).limit(limit))
+    with read_only(engine).connect() as conn:
+        ids: Sequence[int] = list(conn.execute(query).scalars())
+        return load_links_by_id(conn, ids)
