@@ -28,7 +28,9 @@ from sharelytics.core.providers.idempotency import SqliteIdempotencyStore
 from sharelytics.core.providers.registry import ProviderRegistry, default_registry
 from sharelytics.jobs.runtime import Jobs, build_jobs
 from sharelytics.redirect import RedirectApp
+from sharelytics.logs import RequestLog, configure_json_logging
 from sharelytics.web.dashboard import dashboard_routes
+from sharelytics.web.metrics_route import metrics_routes
 from sharelytics.web.widgets import widget_routes
 from sharelytics.storage.engine import make_engine
 
@@ -92,7 +94,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             services.pipeline = None
             services.journal.close()
 
-    routes = [*awesm_routes(), *oneall_routes(), *widget_routes(), *openapi_routes(), *dashboard_routes(services)]
+    if services.settings.log_format.lower() == "json":
+        configure_json_logging(services.settings.log_level)
+    routes = [*awesm_routes(), *oneall_routes(), *widget_routes(), *openapi_routes(), *dashboard_routes(services),
+              *metrics_routes()]
     api = Starlette(routes=routes, lifespan=lifespan)
     api.state.services = services
-    return RedirectApp(api, services)
+    # Requests are logged behind the redirect: short links are counted in /metrics, never logged one by one.
+    return RedirectApp(RequestLog(api), services)

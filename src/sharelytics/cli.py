@@ -97,6 +97,12 @@ def serve(
         _fail(f"{ENV_PREFIX}CLICK_WRITER must be process or thread, not {settings.click_writer!r}")
     if settings.workers < 1:
         _fail(f"{ENV_PREFIX}WORKERS must be at least 1")
+    if settings.log_format.lower() not in ("text", "json"):
+        _fail(f"{ENV_PREFIX}LOG_FORMAT must be text or json, not {settings.log_format!r}")
+    from sharelytics.metrics_dir import prepare_multiprocess_dir
+
+    # Before any worker (or the click-writer child) starts: they all inherit it and count into files there.
+    prepare_multiprocess_dir(settings.data_path)
     os.environ[ENV_PREFIX + "SECRET"] = settings.secret
     import uvicorn
 
@@ -116,6 +122,8 @@ def serve(
         workers=settings.workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        # JSON: the app routes uvicorn's loggers through its own handler (sharelytics.logs).
+        log_config=None if settings.log_format.lower() == "json" else uvicorn.config.LOGGING_CONFIG,
         timeout_graceful_shutdown=10,
         proxy_headers=True,
     )

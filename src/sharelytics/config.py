@@ -49,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("journal_segment_bytes", int, 8_388_608, "Size at which the click journal starts a new segment file."),
     Setting("workers", int, 1, "Number of `sharelytics serve` worker processes."),
     Setting("log_level", str, "info", "Log level: debug, info, warning, error."),
+    Setting("log_format", str, "text", "Log format: text, or json for one JSON object per line (API and dashboard "
+            "requests, jobs, pingback deliveries; redirects are counted in /metrics, not logged)."),
     Setting("job_consumer", str, "auto", "Whether `sharelytics serve` runs the job consumer: auto (only in embedded "
             "mode; with Redis, `sharelytics worker` does), on or off."),
     Setting("job_workers", int, 4, "Threads of each job consumer (snapshot builds and pingback deliveries)."),
@@ -84,6 +86,7 @@ class Settings:
     journal_segment_bytes: int = 8_388_608
     workers: int = 1
     log_level: str = "info"
+    log_format: str = "text"
     job_consumer: str = "auto"
     job_workers: int = 4
     job_lease: float = 30.0

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sharelytics.core.links.cache import MISS, DomainEntry, LinkEntry, location_header
 from sharelytics.core.links.create import RESERVED_PATHS
 from sharelytics.core.links.patterns import fill_click_time
+from sharelytics.metrics import count_redirect
 
 if TYPE_CHECKING:
     from sharelytics.app import Services
@@ -129,6 +130,7 @@ class RedirectApp:
                 link.link_id, link.project_id, time.time(), user_agent, client[0] if client else None, referrer,
                 accept_language,
             )
+        count_redirect(link.status)
         await send({"type": "http.response.start", "status": link.status,
                     "headers": [(b"location", location), CACHE_CONTROL, NO_BODY]})
         await send({"type": "http.response.body", "body": b""})
@@ -196,13 +198,15 @@ async def _to_not_found(send: Send, scope: Scope, domain: DomainEntry) -> bool:
 
 
 async def _plain_redirect(send: Send, url: str) -> None:
-    """Root and not-found redirects: 302, so an operator's change takes effect at once; never counted."""
+    """Root and not-found redirects: 302, so an operator's change takes effect at once; never counted as clicks."""
+    count_redirect(302)
     await send({"type": "http.response.start", "status": 302,
                 "headers": [(b"location", location_header(url)), CACHE_CONTROL, NO_BODY]})
     await send({"type": "http.response.body", "body": b""})
 
 
 async def _plain(send: Send, scope: Scope, status: int, body: bytes) -> None:
+    count_redirect(status)
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                CACHE_CONTROL]
     await send({"type": "http.response.start", "status": status, "headers": headers})

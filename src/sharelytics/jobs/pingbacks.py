@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sharelytics.core.snapshots.deliver import deliver_pingback
 from sharelytics.core.snapshots.events import PingbackAbandoned
+from sharelytics.metrics import PINGBACKS
 
 if TYPE_CHECKING:
     from sharelytics.jobs.runtime import Jobs
@@ -19,10 +20,15 @@ def register(jobs: "Jobs") -> None:
         jobs.dispatch(deliver_pingback(jobs.services.engine, delivery_id, jobs.delivery_policy()))
 
     def logged(event: Any) -> None:
-        if isinstance(event, PingbackAbandoned):
-            log.warning("pingback %s given up after its retry window; the attempts are recorded", event.delivery_id)
+        abandoned = isinstance(event, PingbackAbandoned)
+        outcome = "abandoned" if abandoned else "delivered"
+        PINGBACKS.labels(outcome).inc()
+        fields = {"event": "pingback", "delivery_id": event.delivery_id, "outcome": outcome}
+        if abandoned:
+            log.warning("pingback %s given up after its retry window; the attempts are recorded", event.delivery_id,
+                        extra=fields)
         else:
-            log.info("pingback %s delivered", event.delivery_id)
+            log.info("pingback %s delivered", event.delivery_id, extra=fields)
 
     jobs.queued("pingbacks.deliver", deliver, retries=5, retry_delay=30)
     jobs.inline("pingbacks.logged", logged)

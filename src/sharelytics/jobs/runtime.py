@@ -102,8 +102,10 @@ class Jobs:
 
 def build_jobs(services: "Services", render_pingback: Render) -> Jobs:
     from sharelytics.jobs import pingbacks, recovery, snapshots
+    from sharelytics.jobs.observe import observe
 
     jobs = Jobs(services, make_huey(services.settings), render_pingback)
+    observe(jobs.huey)
     for family in (snapshots, pingbacks, recovery):
         family.register(jobs)
     return jobs

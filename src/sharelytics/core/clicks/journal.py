@@ -21,6 +21,8 @@ from pathlib import Path
 
 import orjson
 
+from sharelytics.metrics import CLICKS_CAPTURED
+
 log = logging.getLogger("sharelytics.clicks")
 
 SEGMENT_SUFFIX = ".jnl"
@@ -169,6 +171,7 @@ class ClickJournal:
                 log.exception("click journal write failed in %s", self.directory)
                 return
             self._written += len(line)
+            CLICKS_CAPTURED.inc()
             if self._written >= self.segment_bytes:
                 self._seal()
 

@@ -20,6 +20,7 @@ from sharelytics.core.clicks.segments import sweep_unpublished
 from sharelytics.core.clicks.stream import ClickConsumer, ClickForwarder
 from sharelytics.core.clicks.writer import ClickWriter
 from sharelytics.core.clicks.writer_process import WriterProcess
+from sharelytics.metrics import stored_clicks
 
 if TYPE_CHECKING:
     from sharelytics.app import Services
@@ -76,7 +77,7 @@ class ClickPipeline:
         with self._lock:
             self.journal.rotate()
             if self.forwarder is None:
-                return self.writer.drain_journal(self.journal.directory, self.batch_size)
+                return stored_clicks(self.writer.drain_journal(self.journal.directory, self.batch_size))
             self.forwarder.forward()
             return self.consumer.drain() if self.consumer is not None else 0
 
@@ -102,7 +103,7 @@ class ClickPipeline:
     def _step(self) -> int:
         if self.forwarder is not None:
             return self.forwarder.forward()
-        return self.writer.drain_journal(self.journal.directory, self.batch_size)
+        return stored_clicks(self.writer.drain_journal(self.journal.directory, self.batch_size))
 
     def _background_step(self) -> None:
         """Seal this process's segment; store clicks here only when no writer process does it."""

@@ -21,6 +21,7 @@ import redis
 from sharelytics.core.clicks.journal import ClickRecord, decode_line, new_writer_id
 from sharelytics.core.clicks.segments import claim_segments
 from sharelytics.core.clicks.writer import ClickWriter
+from sharelytics.metrics import stored_clicks
 
 log = logging.getLogger("sharelytics.clicks")
 
@@ -141,7 +142,7 @@ class ClickConsumer:
 
     def _store(self, messages: Sequence[Message]) -> int:
         records = _records(messages)
-        stored = self.writer.write(records)
+        stored = stored_clicks(self.writer.write(records))
         # Committed: acknowledge and drop the messages (one group, so nobody else needs them).
         ids = [message_id for message_id, _ in messages]
         pipe = self.client.pipeline(transaction=False)

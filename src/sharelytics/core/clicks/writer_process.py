@@ -16,6 +16,7 @@ import signal
 import threading
 
 from sharelytics.config import Settings
+from sharelytics.metrics import stored_clicks
 
 log = logging.getLogger("sharelytics.clicks")
 
@@ -46,7 +47,7 @@ def _drain_until_stopped(settings: Settings, parent_pid: int) -> None:
             if os.getppid() != parent_pid:
                 return  # the server is gone; whoever starts next recovers the journal
             try:
-                writer.drain_journal(settings.journal_dir, settings.flush_batch)
+                stored_clicks(writer.drain_journal(settings.journal_dir, settings.flush_batch))
                 delay = settings.flush_interval
             except Exception:
                 delay = min(MAX_BACKOFF, max(settings.flush_interval, delay * 2))
