@@ -264,8 +264,8 @@ def test_import_publish_click_react_and_snapshot_on_all_five_networks(
 @pytest.mark.parametrize(("network", "account_id", "says"), [
     ("facebook", "my-page", "Facebook: 'my-page': a Facebook page id is numeric"),
     ("facebook", " ", "a Facebook identity needs an account_id"),
-    ("linkedin", "urn:li:share:123", "LinkedIn: 'urn:li:share:123': a LinkedIn author is urn:li:person:<id> or "
-                                     "urn:li:organization:<id>"),
+    ("linkedin", "urn:li:share:123", ("LinkedIn: 'urn:li:share:123': a LinkedIn author is urn:li:person:<id> or "
+                                      "urn:li:organization:<id>")),
     ("linkedin", "urn:li:person:", "a LinkedIn author is urn:li:person:<id>"),
     ("linkedin", "", "a LinkedIn identity needs an account_id"),
 ])
@@ -293,7 +293,7 @@ def test_a_token_for_another_account_is_refused_with_the_network_s_word(
 # -- one network failing --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("revoked", ["twitter", "facebook", "linkedin"])
+@pytest.mark.parametrize("revoked", NETWORKS)
 def test_a_revoked_token_on_one_network_gives_207_and_the_other_four_are_published(
         client: TestClient, site: ProjectFixture, sandbox: SandboxServer, revoked: str) -> None:
     user = user_on_five(client, site, sandbox, "bea")

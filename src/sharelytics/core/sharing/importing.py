@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Callable
 from urllib.parse import urlsplit
 
 from sharelytics.core.providers import model as provider_model
