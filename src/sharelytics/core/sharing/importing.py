@@ -3,7 +3,11 @@ network, then stored (users.store_identity).
 
 What each network needs (docs/decisions/2026-11-23-oneall-user-import-for-mastodon-and-bluesky.md):
 Mastodon the instance URL and an OAuth access token; Bluesky the handle and an app password (and the PDS URL when
-it is not bsky.social). A third-party provider names the Credentials fields it needs in its capabilities.
+it is not bsky.social); X a user-context access token; Facebook a page access token and the page id in
+`account_id`; LinkedIn an access token and the author URN in `account_id` (the three with their public API as the
+default server). Built-in networks get their credentials from `Credentials`' own constructors, so what they refuse
+(a page id that is not numeric, a URN that names no author) is a 400 before the network is asked. A third-party
+provider names the Credentials fields it needs in its capabilities.
 """
 
 from __future__ import annotations
