@@ -253,24 +253,32 @@ link_visitors = Table(
 )
 
 CUBE_COLUMNS = ("channel", "service", "tool", "application", "campaign", "domain", "tag")
+# The click dimensions the project-level stat rollups keep (click_facets keeps them per link as well).
+STAT_CLICK_COLUMNS = ("country", "referrer_host", "browser", "os", "device")
+STAT_DIMENSIONS = CUBE_COLUMNS + STAT_CLICK_COLUMNS
 
 
-def _cube(name: str, time_column: str) -> Table:
-    """Project-level counts per combination of the low-cardinality link dimensions ("" for none)."""
+def _stats(name: str, time_column: str) -> Table:
+    """Project-level counts per time and per one or two dimension values: a = b = "" is the project's total,
+    b = "" a single dimension (a = "channel", av = "twitter"), else a pair (a before b in STAT_DIMENSIONS order).
+    "" is also the value "none". Keyed dimension-first, so one dimension's rows of a period are one index range."""
     return Table(
         name,
         metadata,
         Column("id", BigId, primary_key=True),
         Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+        Column("a", String(20), nullable=False),
+        Column("b", String(20), nullable=False),
         Column(time_column, DateTime, nullable=False),
-        *[Column(c, String(401), nullable=False) for c in CUBE_COLUMNS],
+        Column("av", String(401), nullable=False),
+        Column("bv", String(401), nullable=False),
         *_count_columns(),
-        UniqueConstraint("project_id", time_column, *CUBE_COLUMNS, name=f"uq_{name}_cell"),
+        UniqueConstraint("project_id", "a", "b", time_column, "av", "bv", name=f"uq_{name}_cell"),
     )
 
 
-cube_hours = _cube("cube_hours", "hour")
-cube_days = _cube("cube_days", "day")
+stat_hours = _stats("stat_hours", "hour")  # the total and single dimensions only
+stat_days = _stats("stat_days", "day")  # the total, single dimensions and pairs
 
 # --- Conversions (awe.sm conversions/new): one row each, plus hourly counts and values per link and type. ---
 

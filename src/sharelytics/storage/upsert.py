@@ -40,3 +40,79 @@ def add_counts(
 
 def key_of(row: Mapping[str, Any], keys: Sequence[str]) -> tuple[Any, ...]:
     return tuple(row[k] for k in keys)
+
+
+# --- The writer's fast path: plain tuples straight to the DBAPI's executemany, the statement built once. ---
+
+_RAW_STATEMENTS: dict[tuple[Any, ...], str] = {}
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's own storage format for DateTime on SQLite
+
+
+def db_datetime(conn: Connection) -> Callable[[Any], Any]:
+    """How a datetime goes to the driver without SQLAlchemy's type processing: as SQLAlchemy would store it."""
+    if conn.dialect.name == "sqlite":
+        return lambda moment: None if moment is None else moment.strftime(SQLITE_DATETIME)
+    return lambda moment: moment
+
+
+def raw_add_counts(
+    conn: Connection,
+    table: Table,
+    keys: Sequence[str],
+    counts: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    extra: Sequence[str] = (),
+    earliest: Sequence[str] = (),
+    latest: Sequence[str] = (),
+) -> None:
+    """`add_counts` for rows already in column order (keys, then counts, then extra, earliest, latest), with
+    datetimes already converted by `db_datetime`: one DBAPI executemany of one prepared statement. Rows go in key
+    order, so concurrent writers lock rows in the same order."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    cache_key = (dialect, table.name, tuple(keys), tuple(counts), tuple(extra) + ("|",) + tuple(earliest),
+                 tuple(latest))
+    sql = _RAW_STATEMENTS.get(cache_key)
+    if sql is None:
+        columns = [*keys, *counts, *extra, *earliest, *latest]
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        smaller, larger = ("least", "greatest") if dialect == "postgresql" else ("min", "max")
+        sets = [f"{c} = {table.name}.{c} + excluded.{c}" for c in counts]
+        sets += [f"{c} = {smaller}({table.name}.{c}, excluded.{c})" for c in earliest]
+        sets += [f"{c} = {larger}({table.name}.{c}, excluded.{c})" for c in latest]
+        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}")
+        _RAW_STATEMENTS[cache_key] = sql
+    width = len(keys)
+    rows.sort(key=lambda row: row[:width])
+    conn.exec_driver_sql(sql, rows)
+
+
+def insert_returning(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    conflict: Sequence[str],
+    returning: str,
+    rows: Sequence[tuple[Any, ...]],
+    chunk: int = 1000,
+) -> list[Any]:
+    """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, many rows a statement (plain tuples in
+    column order, datetimes converted by `db_datetime`); `returning` (one or more columns, comma-separated) of the
+    rows inserted: a value each for one column, else a tuple."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    one = f"({', '.join([mark] * len(columns))})"
+    head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+    tail = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
+    found: list[Any] = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        sql = _RAW_STATEMENTS.get(("returning", conn.dialect.name, table.name, len(part)))
+        if sql is None:
+            sql = head + ", ".join([one] * len(part)) + tail
+            _RAW_STATEMENTS[("returning", conn.dialect.name, table.name, len(part))] = sql
+        params = tuple(value for row in part for value in row)
+        found += [tuple(row) if len(row) > 1 else row[0] for row in conn.exec_driver_sql(sql, params)]
+    return found

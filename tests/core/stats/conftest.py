@@ -27,7 +27,7 @@ IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/60
 AGENTS = [CHROME, IPHONE, "Twitterbot/1.0", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"]
 IPS = ["8.8.8.8", "81.2.69.142", "2a02:2e0::1", "1.1.1.1"]
 EPOCH = datetime(2026, 3, 1)  # a Sunday; the world spans ten days from here
-CLICK_TABLES = (t.clicks, t.click_hours, t.click_days, t.link_totals, t.link_visitors, t.cube_hours, t.cube_days,
+CLICK_TABLES = (t.clicks, t.click_hours, t.click_days, t.link_totals, t.link_visitors, t.stat_hours, t.stat_days,
                 t.click_facets)
 
 

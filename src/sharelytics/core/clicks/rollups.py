@@ -2,134 +2,112 @@
 
 - `click_hours` / `click_days`: per link per hour / UTC day (humans, bots, unfurlers, uniques);
 - `link_totals`: per link, all time, with the first and last click;
-- `cube_hours` / `cube_days`: per project and combination of low-cardinality link dimensions (core/stats/cube.py);
-- `click_facets`: per link, hour and combination of click dimensions (kind, country, referrer host, browser, ...).
+- `click_facets`: per link, hour and combination of click dimensions (kind, country, referrer host, browser, ...);
+- `stat_hours` / `stat_days`: per project, the total and per single dimension value (link or click dimension),
+  and per day for the pairs of dimensions in `core/stats/cube.PAIRS` (core/stats/cube.py).
 
-Counts are aggregated in Python first, then added with one upsert per table.
+Counts are aggregated in Python first (plain tuples, the four counts packed in one int), then added with one
+DBAPI executemany per table (`storage.upsert.raw_add_counts`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Collection, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Collection, Mapping, NamedTuple, Sequence
 
 from sqlalchemy import Connection
 
 from sharelytics.core.clicks.classify import BOT, HUMAN, UNFURLER
-from sharelytics.core.stats.cube import Cell
-from sharelytics.storage.tables import (
-    CUBE_COLUMNS,
-    click_days,
-    click_facets,
-    click_hours,
-    cube_days,
-    cube_hours,
-    link_totals,
-)
-from sharelytics.storage.upsert import add_counts
+from sharelytics.core.stats.cube import BOT_ONE, HUMAN_ONE, UNFURLER_ONE, UNIQUE_ONE, Cell, add_stats, expand, unpack
+from sharelytics.storage.tables import click_days, click_facets, click_hours, link_totals
+from sharelytics.storage.upsert import db_datetime, raw_add_counts
 
-KIND_COLUMNS = {HUMAN: "humans", BOT: "bots", UNFURLER: "unfurlers"}
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
 FACET_DIMENSIONS = ("kind", "country", "referrer_host", "browser", "os", "device")
-
-FacetKey = tuple[Any, ...]  # link_id, hour, then FACET_DIMENSIONS
-
-
-def hour_of(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
+ONE = {HUMAN: HUMAN_ONE, BOT: BOT_ONE, UNFURLER: UNFURLER_ONE}  # counts packed in one int (core/stats/cube.py)
+UNIQUE = UNIQUE_ONE
 
 
-def day_of(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+class StoredClick(NamedTuple):
+    """What the rollups need of one newly stored click."""
+
+    click_id: str
+    link_id: int
+    second: int  # Unix time, whole seconds
+    kind: str
+    country: str
+    referrer_host: str
+    browser: str
+    os: str
+    device: str
 
 
-@dataclass
-class Tally:
-    """Counts of one rollup cell, with the first and last click it saw."""
-
-    counts: Counter[str]
-    first: datetime
-    last: datetime
-
-    def add(self, column: str, moment: datetime, unique: bool) -> None:
-        self.counts[column] += 1
-        if unique:
-            self.counts["uniques"] += 1
-        self.first, self.last = min(self.first, moment), max(self.last, moment)
-
-
-def _tally(into: dict[Any, Tally], key: Any, column: str, moment: datetime, unique: bool) -> None:
-    found = into.get(key)
-    if found is None:
-        found = into[key] = Tally(Counter(), moment, moment)
-    found.add(column, moment, unique)
-
-
-@dataclass
-class Aggregates:
-    hours: dict[tuple[int, datetime], Tally]
-    days: dict[tuple[int, datetime], Tally]
-    links: dict[int, Tally]
-    facets: dict[FacetKey, Counter[str]]
-
-
-def aggregate(rows: Iterable[Mapping[str, Any]], first_visits: Collection[str] = ()) -> Aggregates:
-    """Count click rows (as stored in `clicks`) per link-hour, link-day, link and facet cell. A click whose id is
-    in `first_visits` was its visitor's first on that link: it counts as unique."""
-    result = Aggregates({}, {}, {}, {})
-    for row in rows:
-        moment, link_id, column = row["clicked_at"], row["link_id"], KIND_COLUMNS[row["kind"]]
-        unique = row["click_id"] in first_visits
-        _tally(result.hours, (link_id, hour_of(moment)), column, moment, unique)
-        _tally(result.days, (link_id, day_of(moment)), column, moment, unique)
-        _tally(result.links, link_id, column, moment, unique)
-        facet = result.facets.setdefault((link_id, hour_of(moment), *(row[d] or "" for d in FACET_DIMENSIONS)), Counter())
-        facet["clicks"] += 1
-        facet["uniques"] += unique
-    return result
-
-
-def _counts(tally: Tally) -> dict[str, int]:
-    return {column: tally.counts.get(column, 0) for column in COUNTS}
-
-
-def _per_link(table_rows: dict[tuple[int, datetime], Tally], time_column: str,
-              project_of: Mapping[int, int]) -> list[dict[str, Any]]:
-    return [{"link_id": link_id, time_column: moment, "project_id": project_of[link_id], **_counts(tally)}
-            for (link_id, moment), tally in table_rows.items()]
-
-
-def _cube(table_rows: dict[tuple[int, datetime], Tally], time_column: str,
-          cells: Mapping[int, tuple[int, Cell]]) -> list[dict[str, Any]]:
-    merged: dict[tuple[Any, ...], Counter[str]] = {}
-    for (link_id, moment), tally in table_rows.items():
-        project_id, cell = cells[link_id]
-        merged.setdefault((project_id, moment, *cell), Counter()).update(_counts(tally))
-    return [{"project_id": key[0], time_column: key[1], **dict(zip(CUBE_COLUMNS, key[2:])),
-             **{c: counts.get(c, 0) for c in COUNTS}} for key, counts in merged.items()]
+def moment_of(second: int) -> datetime:
+    return datetime.fromtimestamp(second, UTC).replace(tzinfo=None)
 
 
 def upsert_rollups(
     conn: Connection,
-    rows: list[Mapping[str, Any]],
+    rows: Sequence[StoredClick],
     cells: Mapping[int, tuple[int, Cell]],
     first_visits: Collection[str] = (),
 ) -> None:
-    """Add the counts of `rows` (newly stored clicks) to every rollup. `cells`: link id -> (project, cube cell)."""
+    """Add the counts of `rows` (newly stored clicks) to every rollup. `cells`: link id -> (project, link cell)."""
     if not rows:
         return
-    agg = aggregate(rows, first_visits)
+    hours: dict[tuple[int, int], int] = {}
+    days: dict[tuple[int, int], int] = {}
+    links: dict[int, list[int]] = {}
+    facets: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        link_id, second = row.link_id, row.second
+        value = ONE[row.kind] + (UNIQUE if row.click_id in first_visits else 0)
+        hour = second - second % 3600
+        day = second - second % 86400
+        key: Any = (link_id, hour)
+        hours[key] = hours.get(key, 0) + value
+        key = (link_id, day)
+        days[key] = days.get(key, 0) + value
+        found = links.get(link_id)
+        if found is None:
+            links[link_id] = [value, second, second]
+        else:
+            found[0] += value
+            if second < found[1]:
+                found[1] = second
+            if second > found[2]:
+                found[2] = second
+        key = (link_id, hour, row.kind, row.country, row.referrer_host, row.browser, row.os, row.device)
+        facets[key] = facets.get(key, 0) + value
+
+    to_db = db_datetime(conn)
+    moments: dict[int, Any] = {}
+
+    def at(second: int) -> Any:
+        found = moments.get(second)
+        if found is None:
+            found = moments[second] = to_db(moment_of(second))
+        return found
+
     project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
-    add_counts(conn, click_hours, ("link_id", "hour"), COUNTS, _per_link(agg.hours, "hour", project_of))
-    add_counts(conn, click_days, ("link_id", "day"), COUNTS, _per_link(agg.days, "day", project_of))
-    totals = [{"link_id": link_id, "project_id": project_of[link_id], **_counts(t), "first_clicked_at": t.first,
-               "last_clicked_at": t.last} for link_id, t in agg.links.items()]
-    add_counts(conn, link_totals, ("link_id",), COUNTS, totals,
-               earliest=("first_clicked_at",), latest=("last_clicked_at",))
-    add_counts(conn, cube_hours, ("project_id", "hour", *CUBE_COLUMNS), COUNTS, _cube(agg.hours, "hour", cells))
-    add_counts(conn, cube_days, ("project_id", "day", *CUBE_COLUMNS), COUNTS, _cube(agg.days, "day", cells))
-    facets = [{"link_id": key[0], "hour": key[1], "project_id": project_of[key[0]], "clicks": counts["clicks"],
-               "uniques": counts["uniques"], **dict(zip(FACET_DIMENSIONS, key[2:]))} for key, counts in agg.facets.items()]
-    add_counts(conn, click_facets, ("link_id", "hour", *FACET_DIMENSIONS), ("clicks", "uniques"), facets)
+    raw_add_counts(conn, click_hours, ("link_id", "hour"), COUNTS, [
+        (link_id, at(hour), *unpack(value), project_of[link_id]) for (link_id, hour), value in hours.items()
+    ], extra=("project_id",))
+    raw_add_counts(conn, click_days, ("link_id", "day"), COUNTS, [
+        (link_id, at(day), *unpack(value), project_of[link_id]) for (link_id, day), value in days.items()
+    ], extra=("project_id",))
+    raw_add_counts(conn, link_totals, ("link_id",), COUNTS, [
+        (link_id, *unpack(value), project_of[link_id], at(first), at(last))
+        for link_id, (value, first, last) in links.items()
+    ], extra=("project_id",), earliest=("first_clicked_at",), latest=("last_clicked_at",))
+    facet_rows = []
+    stat_input: dict[tuple[Any, ...], int] = {}
+    for (link_id, hour, kind, *dims), value in facets.items():
+        humans, bots, unfurlers, uniques = unpack(value)
+        facet_rows.append((link_id, at(hour), kind, *dims, humans + bots + unfurlers, uniques, project_of[link_id]))
+        project_id, cell = cells[link_id]
+        key = (project_id, hour, *cell, *dims)
+        stat_input[key] = stat_input.get(key, 0) + value
+    raw_add_counts(conn, click_facets, ("link_id", "hour", *FACET_DIMENSIONS), ("clicks", "uniques"), facet_rows,
+                   extra=("project_id",))
+    add_stats(conn, expand(stat_input.items()), at)

@@ -12,8 +12,10 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
@@ -21,12 +23,12 @@ from sqlalchemy.exc import DBAPIError
 from sharelytics.core.clicks.classify import HUMAN, classify_agent, country_of, first_language, referrer_host
 from sharelytics.core.clicks.journal import ClickRecord
 from sharelytics.core.clicks.privacy import protect_ip, visitor_key
-from sharelytics.core.clicks.rollups import upsert_rollups
+from sharelytics.core.clicks.rollups import StoredClick, upsert_rollups
 from sharelytics.core.clicks.segments import ClaimedSegment, claim_segments
 from sharelytics.core.clock import from_timestamp
 from sharelytics.core.stats.cube import link_cells
 from sharelytics.storage.tables import clicks, link_visitors, projects
-from sharelytics.storage.upsert import dialect_insert
+from sharelytics.storage.upsert import db_datetime, insert_returning
 
 log = logging.getLogger("sharelytics.clicks")
 
@@ -56,26 +58,30 @@ class ProjectPrivacy:
             return {p: self._modes[p][0] if p in self._modes else DEFAULT_PRIVACY_MODE for p in wanted}
 
 
-def click_row(record: ClickRecord, project_id: int, privacy_mode: str, secret: str) -> dict[str, Any]:
-    """The `clicks` row for one journaled click: classified, geolocated on the raw IP, then the IP protected."""
+CLICK_COLUMNS = ("click_id", "link_id", "project_id", "clicked_at", "kind", "agent_name", "ip", "country", "referrer",
+                 "referrer_host", "browser", "os", "device", "accept_language", "user_agent")
+
+
+@lru_cache(maxsize=262_144)
+def _address(raw: str | None, privacy_mode: str, secret: str) -> tuple[str | None, str | None]:
+    """(country, the IP as the privacy mode keeps it), once per distinct address and mode."""
+    return country_of(raw), protect_ip(raw, privacy_mode, secret)
+
+
+def click_row(record: ClickRecord, project_id: int, privacy_mode: str, secret: str,
+              to_db: Callable[[datetime], Any]) -> tuple[tuple[Any, ...], StoredClick]:
+    """The `clicks` row for one journaled click (a tuple in CLICK_COLUMNS order): classified, geolocated on the
+    raw IP, then the IP protected; and what the rollups need of it."""
     agent = classify_agent(record.user_agent)
-    return {
-        "click_id": record.click_id,
-        "link_id": record.link_id,
-        "project_id": project_id,
-        "clicked_at": from_timestamp(record.ts).replace(microsecond=0),
-        "kind": agent.kind,
-        "agent_name": agent.agent_name,
-        "ip": protect_ip(record.ip, privacy_mode, secret),
-        "country": country_of(record.ip),
-        "referrer": record.referrer or None,
-        "referrer_host": referrer_host(record.referrer),
-        "browser": agent.browser,
-        "os": agent.os,
-        "device": agent.device,
-        "accept_language": first_language(record.accept_language),
-        "user_agent": record.user_agent or None,
-    }
+    country, ip = _address(record.ip, privacy_mode, secret)
+    host = referrer_host(record.referrer)
+    second = int(record.ts)
+    row = (record.click_id, record.link_id, project_id, to_db(from_timestamp(second)), agent.kind, agent.agent_name,
+           ip, country, record.referrer or None, host, agent.browser, agent.os, agent.device,
+           first_language(record.accept_language), record.user_agent or None)
+    stored = StoredClick(record.click_id, record.link_id, second, agent.kind, country or "", host or "",
+                         agent.browser or "", agent.os or "", agent.device or "")
+    return row, stored
 
 
 def _unique(records: Sequence[ClickRecord]) -> list[ClickRecord]:
@@ -100,21 +106,19 @@ class WriteResult:
     dropped: int  # for links that no longer exist
 
 
-def first_visits(conn: Connection, stored: Sequence[Mapping[str, Any]], visitors: Mapping[str, str | None]) -> set[str]:
+def first_visits(conn: Connection, stored: Sequence[StoredClick], visitors: Mapping[str, str | None]) -> set[str]:
     """The ids of the stored human clicks that were their visitor's first on the link (recorded in link_visitors,
     so unique clicks add up across batches and time)."""
     wanted: dict[tuple[int, str], str] = {}
-    for row in sorted(stored, key=lambda r: r["clicked_at"]):
-        visitor = visitors.get(row["click_id"])
-        if row["kind"] == HUMAN and visitor:
-            wanted.setdefault((row["link_id"], visitor), row["click_id"])
+    for row in sorted(stored, key=lambda r: r.second):
+        visitor = visitors.get(row.click_id)
+        if row.kind == HUMAN and visitor:
+            wanted.setdefault((row.link_id, visitor), row.click_id)
     if not wanted:
         return set()
-    stmt = dialect_insert(conn)(link_visitors).on_conflict_do_nothing(
-        index_elements=[link_visitors.c.link_id, link_visitors.c.visitor]
-    ).returning(link_visitors.c.link_id, link_visitors.c.visitor)
-    params = [{"link_id": link_id, "visitor": visitor} for link_id, visitor in sorted(wanted)]
-    return {wanted[(link_id, visitor)] for link_id, visitor in conn.execute(stmt, params)}
+    inserted = insert_returning(conn, link_visitors, ("link_id", "visitor"), ("link_id", "visitor"),
+                                "link_id, visitor", sorted(wanted))
+    return {wanted[(int(link_id), visitor)] for link_id, visitor in inserted}
 
 
 class ClickWriter:
@@ -149,19 +153,19 @@ class ClickWriter:
         project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
         kept = [r for r in batch if r.link_id in project_of]
         modes = self.privacy.modes(conn, set(project_of.values()))
-        rows = [click_row(r, project_of[r.link_id], modes[project_of[r.link_id]], self.secret) for r in kept]
+        to_db = db_datetime(conn)
+        rows = [click_row(r, project_of[r.link_id], modes[project_of[r.link_id]], self.secret, to_db) for r in kept]
         stored = self._insert_new(conn, rows)
         visitors = {r.click_id: visitor_key(r.ip, r.user_agent, self.secret) for r in kept}
         upsert_rollups(conn, stored, cells, first_visits(conn, stored, visitors))
         return WriteResult(len(stored), len(kept) - len(stored), len(batch) - len(kept))
 
-    def _insert_new(self, conn: Connection, rows: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
+    def _insert_new(self, conn: Connection, rows: list[tuple[tuple[Any, ...], StoredClick]]) -> list[StoredClick]:
         """Insert the rows whose click id is new; the others (a replay) are skipped by the unique index."""
         if not rows:
             return []
-        stmt = dialect_insert(conn)(clicks).on_conflict_do_nothing(index_elements=[clicks.c.click_id])
-        inserted = {cid for (cid,) in conn.execute(stmt.returning(clicks.c.click_id), rows)}
-        return [row for row in rows if row["click_id"] in inserted]
+        inserted = set(insert_returning(conn, clicks, CLICK_COLUMNS, ("click_id",), "click_id", [r for r, _ in rows]))
+        return [stored for _, stored in rows if stored.click_id in inserted]
 
     def drain_journal(self, directory: Path, batch_size: int) -> int:
         """Store every sealed or orphaned segment in `directory`; returns how many clicks were new."""

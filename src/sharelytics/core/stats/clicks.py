@@ -1,6 +1,7 @@
 """Click counts per (time?, group, pivot) from the coarsest rollup that answers the question exactly.
 
-- cube_days / cube_hours (project level) when every dimension asked about is a cube dimension;
+- stat_days / stat_hours (project level) for the total, one dimension (link or click), or a kept pair of
+  dimensions per day (core/stats/cube.PAIRS);
 - click_days / click_hours joined to links for any other link dimension;
 - click_facets (per link and hour) as soon as a click dimension (country, browser, ...) is involved;
 - link_totals for all-time questions (totals, active, single links without dates).
@@ -16,7 +17,8 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Connection, ColumnElement, FromClause, Select, Table, and_, case, func, select
 
 from sharelytics.core.stats import timeline
-from sharelytics.core.stats.dimensions import CUBE_DIMENSIONS, is_click_dimension, link_column
+from sharelytics.core.stats.cube import pair_of
+from sharelytics.core.stats.dimensions import STAT_DIMENSIONS, is_click_dimension, link_column
 from sharelytics.core.stats.model import Filter, Metrics, StatsQuery
 from sharelytics.core.stats.shares import link_scope
 from sharelytics.core.stats.sql import matches
@@ -24,11 +26,11 @@ from sharelytics.storage.tables import (
     click_days,
     click_facets,
     click_hours,
-    cube_days,
-    cube_hours,
     domains,
     link_totals,
     links,
+    stat_days,
+    stat_hours,
 )
 
 Key = tuple[Any, ...]  # (time or None, group value, pivot value) — absent parts are None
@@ -43,6 +45,7 @@ class Source:
     time_column: str | None  # None: all time (link_totals)
     joins_links: bool
     facets: bool = False
+    stat: tuple[str, str] | None = None  # stat_hours / stat_days: the (a, b) dimensions read
 
 
 def _dimensions(query: StatsQuery) -> set[str]:
@@ -53,16 +56,23 @@ def _dimensions(query: StatsQuery) -> set[str]:
 def choose(query: StatsQuery, unit: str) -> Source:
     """The rollup for `unit` ("hour", "day" or "all") given the dimensions the query touches."""
     dims = _dimensions(query)
+    if query.scope == "range" and unit != "all" and dims <= STAT_DIMENSIONS:
+        table = stat_days if unit == "day" else stat_hours
+        if len(dims) <= 1:
+            return Source(table, unit, False, stat=(next(iter(dims), ""), ""))
+        pair = pair_of(dims) if unit == "day" else None
+        if pair is not None:
+            return Source(table, unit, False, stat=pair)
     if any(is_click_dimension(d) for d in dims):
         return Source(click_facets, None if unit == "all" else "hour", True, facets=True)
     if unit == "all":
         return Source(link_totals, None, True)
-    if query.scope == "range" and dims <= CUBE_DIMENSIONS:
-        return Source(cube_days if unit == "day" else cube_hours, unit, False)
     return Source(click_days if unit == "day" else click_hours, unit, True)
 
 
 def _column(source: Source, name: str) -> ColumnElement[Any]:
+    if source.stat is not None:
+        return source.table.c.av if name == source.stat[0] else source.table.c.bv
     if is_click_dimension(name):
         return click_facets.c[name]
     if source.joins_links:
@@ -107,6 +117,8 @@ def statement(
 ) -> Select[Any]:
     owner = links.c.project_id if source.joins_links else source.table.c.project_id
     where = [owner.in_(query.project_ids), *filter_clause(source, query.filters), *links_where]
+    if source.stat is not None:
+        where += [source.table.c.a == source.stat[0], source.table.c.b == source.stat[1]]
     if span is not None:
         where += [_time(source) >= span[0], _time(source) < span[1]]
     for name, values in (restrict or {}).items():

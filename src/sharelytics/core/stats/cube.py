@@ -1,26 +1,77 @@
-"""The project-level cube: which cell a link's clicks count in, and moving a link's counts when the dimensions
-the cube keeps change (url/update may change channel, tag, campaign, tool) or the link goes away."""
+"""The project-level stat rollups (`stat_hours`, `stat_days`): which link cell a link's clicks count in, how a
+click's counts spread over the total, each single dimension and the kept pairs, and moving a link's counts when
+its dimensions change (url/update may change channel, tag, campaign, tool) or the link goes away.
+
+Counts travel packed in one int (humans, bots, unfurlers, uniques in fields of SHIFT bits, signed), so adding a
+cell's counts is one integer addition.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from calendar import timegm
+from datetime import datetime
+from itertools import combinations
+from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 
-from sharelytics.storage.upsert import add_counts
-from sharelytics.storage.tables import CUBE_COLUMNS, click_days, click_hours, cube_days, cube_hours, domains, links
+from sharelytics.storage.tables import (
+    CUBE_COLUMNS,
+    STAT_DIMENSIONS,
+    click_facets,
+    domains,
+    links,
+    stat_days,
+    stat_hours,
+)
+from sharelytics.storage.upsert import db_datetime, raw_add_counts
 
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
 Cell = tuple[str, ...]  # values of CUBE_COLUMNS, "" for none
+FACET_COLUMNS = ("country", "referrer_host", "browser", "os", "device")  # the click dimensions, STAT order
+
+SHIFT = 40
+_MASK = (1 << SHIFT) - 1
+_HALF = 1 << (SHIFT - 1)
+HUMAN_ONE, BOT_ONE, UNFURLER_ONE, UNIQUE_ONE = 1, 1 << SHIFT, 1 << (2 * SHIFT), 1 << (3 * SHIFT)
+
+# Pairs kept per day: the low-cardinality link dimensions people pivot on, with each other and with the two click
+# dimensions filtered on most. Any other pair (and any three dimensions) is answered from the per-link rollups.
+PAIR_LINK_DIMENSIONS = ("channel", "service", "tool", "campaign", "tag")
+PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (a, b) for a, b in combinations(STAT_DIMENSIONS, 2)
+    if a in PAIR_LINK_DIMENSIONS and (b in PAIR_LINK_DIMENSIONS or b in ("country", "referrer_host"))
+)
+_PAIR_INDEXES = tuple((STAT_DIMENSIONS.index(a), STAT_DIMENSIONS.index(b), a, b) for a, b in PAIRS)
+_SINGLES = tuple(enumerate(STAT_DIMENSIONS))
+
+
+def pair_of(names: Iterable[str]) -> tuple[str, str] | None:
+    """The kept pair for two dimension names, in stored order (a before b), or None."""
+    ordered = tuple(sorted(set(names), key=STAT_DIMENSIONS.index)) if set(names) <= set(STAT_DIMENSIONS) else ()
+    return ordered if ordered in PAIRS else None  # type: ignore[return-value]
+
+
+def pack(humans: int, bots: int, unfurlers: int, uniques: int) -> int:
+    return humans + bots * BOT_ONE + unfurlers * UNFURLER_ONE + uniques * UNIQUE_ONE
+
+
+def unpack(value: int) -> tuple[int, int, int, int]:
+    humans = ((value + _HALF) & _MASK) - _HALF
+    value = (value - humans) >> SHIFT
+    bots = ((value + _HALF) & _MASK) - _HALF
+    value = (value - bots) >> SHIFT
+    unfurlers = ((value + _HALF) & _MASK) - _HALF
+    return humans, bots, unfurlers, (value - unfurlers) >> SHIFT
 
 
 def cell_of(values: Mapping[str, Any]) -> Cell:
-    """A link's cube cell from its attributes (`domain` is the domain's hostname)."""
+    """A link's cell from its attributes (`domain` is the domain's hostname)."""
     return tuple(str(values.get(column) or "") for column in CUBE_COLUMNS)
 
 
 def link_cells(conn: Connection, link_ids: set[int], *, lock: bool = False) -> dict[int, tuple[int, Cell]]:
-    """link id -> (project id, cube cell), read in one query. `lock` (PostgreSQL) holds the links' rows shared
+    """link id -> (project id, cell), read in one query. `lock` (PostgreSQL) holds the links' rows shared
     until commit, so an update moving a link to another cell waits for the clicks being added to the old one."""
     query = (
         select(links.c.id, links.c.project_id, domains.c.hostname.label("domain"),
@@ -33,25 +84,94 @@ def link_cells(conn: Connection, link_ids: set[int], *, lock: bool = False) -> d
     return {row["id"]: (row["project_id"], cell_of(row)) for row in conn.execute(query).mappings()}
 
 
-def add_to_cube(conn: Connection, table: Table, time_column: str, rows: list[dict[str, Any]]) -> None:
-    """Upsert-add rows of {project_id, <time>, *CUBE_COLUMNS, *COUNTS} (counts may be negative)."""
-    add_counts(conn, table, ("project_id", time_column, *CUBE_COLUMNS), COUNTS, rows)
+Spread = tuple[dict[tuple[Any, ...], int], dict[tuple[Any, ...], int]]
+
+
+def expand(items: Iterable[tuple[tuple[Any, ...], int]]) -> Spread:
+    """((project, hour as Unix seconds, *link cell, *click dimensions), packed counts) -> the stat_hours and
+    stat_days cells they add to: {(project, a, b, second, av, bv): packed}."""
+    hours: dict[tuple[Any, ...], int] = {}
+    day_cells: dict[tuple[Any, ...], int] = {}
+    for key, value in items:
+        project, hour = key[0], key[1]
+        values = key[2:]
+        k: tuple[Any, ...] = (project, "", "", hour, "", "")
+        hours[k] = hours.get(k, 0) + value
+        for i, name in _SINGLES:
+            k = (project, name, "", hour, values[i], "")
+            hours[k] = hours.get(k, 0) + value
+        k = (project, hour - hour % 86400, *values)
+        day_cells[k] = day_cells.get(k, 0) + value
+    days: dict[tuple[Any, ...], int] = {}
+    for key, value in day_cells.items():
+        project, day = key[0], key[1]
+        values = key[2:]
+        k = (project, "", "", day, "", "")
+        days[k] = days.get(k, 0) + value
+        for i, name in _SINGLES:
+            k = (project, name, "", day, values[i], "")
+            days[k] = days.get(k, 0) + value
+        for i, j, a, b in _PAIR_INDEXES:
+            k = (project, a, b, day, values[i], values[j])
+            days[k] = days.get(k, 0) + value
+    return hours, days
+
+
+def add_stats(conn: Connection, spread: Spread, at: Callable[[int], Any] | None = None) -> None:
+    """Upsert-add expanded cells (counts may be negative; cells that add nothing are skipped)."""
+    if at is None:
+        to_db = db_datetime(conn)
+        at = lambda second: to_db(datetime.utcfromtimestamp(second))  # noqa: E731
+    for table, time_column, cells in ((stat_hours, "hour", spread[0]), (stat_days, "day", spread[1])):
+        rows = [(project, a, b, at(second), av, bv, *unpack(value))
+                for (project, a, b, second, av, bv), value in cells.items() if value]
+        raw_add_counts(conn, table, ("project_id", "a", "b", time_column, "av", "bv"), COUNTS, rows)
+
+
+def _seconds(moment: Any) -> int:
+    if not isinstance(moment, datetime):
+        moment = datetime.fromisoformat(str(moment))
+    return timegm(moment.timetuple())
+
+
+def _facet_items(rows: Iterable[Any], cell_for: Callable[[Any], tuple[int, Cell] | None],
+                 sign: int = 1) -> Iterable[tuple[tuple[Any, ...], int]]:
+    kinds = {"human": HUMAN_ONE, "bot": BOT_ONE, "unfurler": UNFURLER_ONE}
+    for row in rows:
+        found = cell_for(row)
+        if found is None:
+            continue
+        project, cell = found
+        value = sign * (row["clicks"] * kinds[row["kind"]] + row["uniques"] * UNIQUE_ONE)
+        yield (project, _seconds(row["hour"]), *cell, *(row[c] for c in FACET_COLUMNS)), value
 
 
 def move_link(conn: Connection, link_id: int, project_id: int, old: Cell, new: Cell | None) -> None:
-    """Take the link's counts out of cell `old` and (unless it is gone) put them in cell `new`."""
+    """Take the link's counts out of cell `old` and (unless it is gone) put them in cell `new`, from the link's
+    click_facets (every click of the link, with its click dimensions)."""
     if new == old:
         return
-    for source, target, time_column in ((click_hours, cube_hours, "hour"), (click_days, cube_days, "day")):
-        history = conn.execute(
-            select(source.c[time_column], *(source.c[n] for n in COUNTS)).where(source.c.link_id == link_id)
-        ).all()
-        rows: list[dict[str, Any]] = []
-        for moment, *counts in history:
-            for cell, sign in ((old, -1), (new, 1)):
-                if cell is None:
-                    continue
-                row: dict[str, Any] = {"project_id": project_id, time_column: moment, **dict(zip(CUBE_COLUMNS, cell))}
-                row.update({n: sign * int(c or 0) for n, c in zip(COUNTS, counts)})
-                rows.append(row)
-        add_to_cube(conn, target, time_column, rows)
+    history = conn.execute(
+        select(click_facets.c.hour, click_facets.c.kind, *(click_facets.c[c] for c in FACET_COLUMNS),
+               click_facets.c.clicks, click_facets.c.uniques).where(click_facets.c.link_id == link_id)
+    ).mappings().all()
+    items = list(_facet_items(history, lambda row: (project_id, old), -1))
+    if new is not None:
+        items += list(_facet_items(history, lambda row: (project_id, new)))
+    add_stats(conn, expand(items))
+
+
+def rebuild_stats(conn: Connection, chunk: int = 50_000) -> None:
+    """Fill stat_hours / stat_days from click_facets and the links' current cells (the migration that adds them)."""
+    query = (
+        select(click_facets.c.hour, click_facets.c.kind, *(click_facets.c[c] for c in FACET_COLUMNS),
+               click_facets.c.clicks, click_facets.c.uniques, links.c.project_id,
+               domains.c.hostname.label("domain"), *(links.c[c] for c in CUBE_COLUMNS if c != "domain"))
+        .select_from(click_facets.join(links, links.c.id == click_facets.c.link_id)
+                     .join(domains, domains.c.id == links.c.domain_id))
+        .order_by(click_facets.c.id)
+    )
+    rows = conn.execute(query).mappings().all()
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        add_stats(conn, expand(_facet_items(part, lambda row: (row["project_id"], cell_of(row)))))
