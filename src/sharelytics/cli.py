@@ -354,6 +354,7 @@ def tools_list(project: str = typer.Argument(..., help="Project name or id."), a
 
 # Registered last: these modules reuse the helpers above.
 app.add_typer(__import__("sharelytics.cli_web", fromlist=["app"]).app, name="dashboard-users")
+app.command("demo")(__import__("sharelytics.cli_demo", fromlist=["demo"]).demo)
 
 
 def main() -> None:
