@@ -7,6 +7,7 @@ distinct User-Agent, not once per click.
 from __future__ import annotations
 
 import re
+import socket
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,6 +121,14 @@ def first_language(accept_language: str | None) -> str | None:
 
 def country_of(ip: str | None) -> str | None:
     """ISO 3166 alpha-2 code from iptocc's offline database, on the raw IP (before the privacy mode)."""
+    if ip:
+        try:  # IPv4, the common case: canonical text straight from the packed form
+            text = socket.inet_ntop(socket.AF_INET, socket.inet_pton(socket.AF_INET, ip.strip()))
+        except OSError:
+            pass
+        else:
+            code = iptocc.country_code(text)
+            return code if code and len(code) == 2 else None
     address = parse_ip(ip)
     if address is None:
         return None

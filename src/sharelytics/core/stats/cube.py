@@ -87,33 +87,56 @@ def link_cells(conn: Connection, link_ids: set[int], *, lock: bool = False) -> d
 Spread = tuple[dict[tuple[Any, ...], int], dict[tuple[Any, ...], int]]
 
 
+_LINKS = len(CUBE_COLUMNS)
+_LINK_SINGLES = tuple(enumerate(CUBE_COLUMNS))
+_CLICK_SINGLES = tuple(enumerate(FACET_COLUMNS))
+_LINK_PAIRS = tuple((i, j, a, b) for i, j, a, b in _PAIR_INDEXES if j < _LINKS)
+_MIXED_PAIRS = tuple((i, j, a, b) for i, j, a, b in _PAIR_INDEXES if i < _LINKS <= j)
+assert all(i < _LINKS for i, _, _, _ in _PAIR_INDEXES)  # every kept pair has a link dimension first
+
+
+def _add(into: dict[tuple[Any, ...], int], key: tuple[Any, ...], value: int) -> None:
+    into[key] = into.get(key, 0) + value
+
+
 def expand(items: Iterable[tuple[tuple[Any, ...], int]]) -> Spread:
     """((project, hour as Unix seconds, *link cell, *click dimensions), packed counts) -> the stat_hours and
-    stat_days cells they add to: {(project, a, b, second, av, bv): packed}."""
-    hours: dict[tuple[Any, ...], int] = {}
-    day_cells: dict[tuple[Any, ...], int] = {}
-    for key, value in items:
-        project, hour = key[0], key[1]
-        values = key[2:]
-        k: tuple[Any, ...] = (project, "", "", hour, "", "")
-        hours[k] = hours.get(k, 0) + value
-        for i, name in _SINGLES:
-            k = (project, name, "", hour, values[i], "")
-            hours[k] = hours.get(k, 0) + value
-        k = (project, hour - hour % 86400, *values)
-        day_cells[k] = day_cells.get(k, 0) + value
+    stat_days cells they add to: {(project, a, b, second, av, bv): packed}.
+
+    Only the link x click pairs are spread per input; everything else comes from smaller partial sums (per
+    project, hour and link cell; per project, hour and click values), which is most of the writer's saving."""
+    hour_links: dict[tuple[Any, ...], int] = {}
+    hour_clicks: dict[tuple[Any, ...], int] = {}
     days: dict[tuple[Any, ...], int] = {}
-    for key, value in day_cells.items():
+    for key, value in items:
+        k = key[: 2 + _LINKS]
+        hour_links[k] = hour_links.get(k, 0) + value
+        k = (key[0], key[1], *key[2 + _LINKS :])
+        hour_clicks[k] = hour_clicks.get(k, 0) + value
+        if _MIXED_PAIRS:
+            project, hour = key[0], key[1]
+            day = hour - hour % 86400
+            for i, j, a, b in _MIXED_PAIRS:
+                k = (project, a, b, day, key[2 + i], key[2 + j])
+                days[k] = days.get(k, 0) + value
+    hours: dict[tuple[Any, ...], int] = {}
+    day_links: dict[tuple[Any, ...], int] = {}
+    for key, value in hour_links.items():
+        project, hour = key[0], key[1]
+        _add(hours, (project, "", "", hour, "", ""), value)
+        for i, name in _LINK_SINGLES:
+            _add(hours, (project, name, "", hour, key[2 + i], ""), value)
+        _add(day_links, (project, hour - hour % 86400, *key[2:]), value)
+    for key, value in hour_clicks.items():
+        project, hour = key[0], key[1]
+        for i, name in _CLICK_SINGLES:
+            _add(hours, (project, name, "", hour, key[2 + i], ""), value)
+    for (project, a, b, hour, av, bv), value in hours.items():  # days: the sums of their hours
+        _add(days, (project, a, b, hour - hour % 86400, av, bv), value)
+    for key, value in day_links.items():
         project, day = key[0], key[1]
-        values = key[2:]
-        k = (project, "", "", day, "", "")
-        days[k] = days.get(k, 0) + value
-        for i, name in _SINGLES:
-            k = (project, name, "", day, values[i], "")
-            days[k] = days.get(k, 0) + value
-        for i, j, a, b in _PAIR_INDEXES:
-            k = (project, a, b, day, values[i], values[j])
-            days[k] = days.get(k, 0) + value
+        for i, j, a, b in _LINK_PAIRS:
+            _add(days, (project, a, b, day, key[2 + i], key[2 + j]), value)
     return hours, days
 
 
