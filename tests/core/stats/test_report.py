@@ -178,3 +178,24 @@ def test_cube_follows_a_link_whose_channel_changes(world: World, unit: str) -> N
                        group_by="channel")
     groups = {g.value: g.metrics.clicks for g in build_report(world.engine, query).groups}
     assert groups.get("twitter", 0) == 0 and groups["email"] == 2
+
+
+@pytest.mark.parametrize("pivot", ["tag", "country"])
+def test_stat_pairs_follow_a_link_whose_channel_changes(world: World, pivot: str) -> None:
+    """The per-day pairs (channel x tag, channel x country) move with the link, checked against the oracle."""
+    from sharelytics.core.links.model import LinkMetadata
+    from sharelytics.core.links.update import update_link
+
+    world.click([(0, 60, 0, 0), (0, 7200, 1, 1), (1, 90000, 0, 2), (2, 3600, 0, 3)])
+    update_link(world.engine, world.project.project, world.links[0].awesm_id, LinkMetadata(channel="email"))
+    moved = world.links[0].id
+    start, end = EPOCH, EPOCH + timedelta(days=2)
+    query = StatsQuery((world.project.project.id,), start, end, group_by="channel", pivot=pivot, per_page=100)
+    report = build_report(world.engine, query)
+    channel = lambda f: "email" if f.link.id == moved else f.link.channel  # noqa: E731
+    for group in report.groups:
+        expected = world.count(start, end, GROUPINGS[pivot], where=lambda f, v=group.value: channel(f) == v)
+        got = {p.value: p.metrics for p in group.pivots or []}
+        for value, counts in expected.items():
+            _same(got[value], counts)
+    assert {g.value for g in report.groups} == {channel(f) for f in world.facts}
