@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,7 +11,7 @@ from sharelytics.cli import _fail
 
 
 def demo(
-    data_dir: Optional[Path] = typer.Option(None, help="Data directory (kept); default: a new temporary one."),
+    data_dir: Path | None = typer.Option(None, help="Data directory (kept); default: a new temporary one."),  # noqa: B008 (typer reads defaults)
     host: str = typer.Option("127.0.0.1", help="Bind address."),
     port: int = typer.Option(8000, help="Bind port."),
     users: int = typer.Option(3, min=1, max=6, help="Sample users, each on Mastodon and Bluesky."),

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -17,10 +18,11 @@ import pytest
 from sharelytics.core.links.create import NewLink, create_link
 from sharelytics.core.links.model import LinkMetadata
 from sharelytics.core.links.tools import list_tools
-from sharelytics.core.projects.manage import configure_project, project_by_awesm_key
+from sharelytics.core.projects.manage import configure_project
 from sharelytics.core.stats.model import Filter, StatsQuery
 from sharelytics.core.stats.report import build_report
-from sharelytics.sandbox.server import SandboxServer, free_port
+from sharelytics.sandbox.server import free_port
+from tests.web.demo_fixture import Demo, demo  # noqa: F401 (the module-scoped fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -33,40 +35,6 @@ pytestmark = [
                                                      "(apt-get install chromium)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (test extra)")
-
-
-class Demo:
-    def __init__(self, tmp: Path) -> None:
-        from sharelytics.demo.oneall import OneAllClient
-        from sharelytics.demo.run import DemoServer, prepare
-        from sharelytics.demo.seed import seed
-
-        self.port = free_port()
-        self.services, self.login = prepare(tmp / "data", "127.0.0.1", self.port)
-        self.server = DemoServer(self.services, "127.0.0.1", self.port)
-        self.sandbox = SandboxServer().start()
-        self.server.start()
-        api = OneAllClient(self.url, self.login.oneall_public_key, self.login.oneall_private_key)
-        project = project_by_awesm_key(self.services.engine, self.login.awesm_api_key)
-        assert project is not None
-        self.project = project
-        self.seeded = seed(self.services, self.sandbox, api, project.id, users=2, days=7, say=lambda _: None)
-        api.close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.stop()
-        self.sandbox.stop()
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    running = Demo(tmp_path_factory.mktemp("demo"))
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +58,7 @@ def _shots(tmp_path: Path) -> Path:
     return target
 
 
-def test_the_dashboard_in_a_browser(demo: Demo, page: Any, tmp_path: Path) -> None:
+def test_the_dashboard_in_a_browser(demo: Demo, page: Any, tmp_path: Path) -> None:  # noqa: F811
     shots = _shots(tmp_path)
     page.goto(f"{demo.url}/dashboard/")
     assert page.url.startswith(f"{demo.url}/dashboard/login")
@@ -129,7 +97,7 @@ class Landing(BaseHTTPRequestHandler):
 
     script = ""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         body = (f'<!doctype html><title>Landing</title><script src="{self.script}"></script>'
                 "<p>Thanks for visiting</p>").encode()
         self.send_response(200)
@@ -142,7 +110,7 @@ class Landing(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_conversion_script_records_a_goal(demo: Demo, page: Any) -> None:
+def test_the_conversion_script_records_a_goal(demo: Demo, page: Any) -> None:  # noqa: F811
     port = free_port()
     Landing.script = f"{demo.url}/widgets.js?key={demo.login.awesm_api_key}"
     landing = ThreadingHTTPServer(("127.0.0.1", port), Landing)

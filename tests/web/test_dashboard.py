@@ -100,7 +100,7 @@ def test_the_links_list_counts_humans_bots_and_previews(signed_in: TestClient, l
     page = signed_in.get("/dashboard/links")
     assert page.status_code == 200
     assert page.headers["content-security-policy"].startswith("default-src 'none'")
-    row = re.search(rf'{links[0].awesm_id}</a></td>(.*?)</tr>', page.text, re.S)
+    row = re.search(rf'{links[0].awesm_id}</a></td>(.*?)</tr>', page.text, re.DOTALL)
     assert row and re.findall(r'class="n">(\d+)<', row.group(1)) == ["3", "1", "2"]
     assert "3 found" in page.text
 

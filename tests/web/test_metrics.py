@@ -21,7 +21,7 @@ from tests.web.conftest import FIREFOX
 
 
 def value(text: str, name: str, labels: str = "") -> float:
-    match = re.search(rf"^{re.escape(name)}{re.escape(labels)} (\S+)$", text, re.M)
+    match = re.search(rf"^{re.escape(name)}{re.escape(labels)} (\S+)$", text, re.MULTILINE)
     return float(match.group(1)) if match else 0.0
 
 

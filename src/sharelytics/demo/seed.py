@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 USERS = ("ada", "grace", "linus", "margaret", "ken", "barbara")
 MESSAGES = (
     "We just shipped dark mode! https://example.com/blog/dark-mode",
-    "How we cut our build times in half: https://example.com/blog/faster-builds and the numbers "
-    "https://example.com/data/builds.csv",
+    ("How we cut our build times in half: https://example.com/blog/faster-builds and the numbers "
+     "https://example.com/data/builds.csv"),
     "Join us at the meetup on Thursday https://example.com/events/meetup",
 )
 WAVES = 3
@@ -71,7 +72,7 @@ def _fans(sandbox: SandboxServer, count: int) -> dict[str, list[str]]:
     return out
 
 
-def _click(services: "Services", http: httpx.Client, project_id: int, awesm_id: str, short_url: str,
+def _click(services: Services, http: httpx.Client, project_id: int, awesm_id: str, short_url: str,
            rng: random.Random, humans: int, days: int, wave: int) -> int:
     """One wave of visits on one link: the wave's share of the week journaled, today's through the redirect."""
     link = get_link(services.engine, project_id, awesm_id)
@@ -93,7 +94,7 @@ def _click(services: "Services", http: httpx.Client, project_id: int, awesm_id: 
     return count
 
 
-def seed(services: "Services", sandbox: SandboxServer, api: OneAllClient, project_id: int, *, users: int,
+def seed(services: Services, sandbox: SandboxServer, api: OneAllClient, project_id: int, *, users: int,
          days: int, say: Say) -> Seeded:
     rng = random.Random(20261123)
     done = Seeded()

@@ -7,7 +7,12 @@ import time
 from typing import Any
 
 from huey import Huey
-from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_EXECUTING, SIGNAL_RETRYING
+from huey.signals import (
+    SIGNAL_COMPLETE,
+    SIGNAL_ERROR,
+    SIGNAL_EXECUTING,
+    SIGNAL_RETRYING,
+)
 
 from sharelytics.metrics import JOBS
 
@@ -29,6 +34,6 @@ def observe(huey: Huey) -> None:
         begun = started.pop(task.id, None) if signal != SIGNAL_RETRYING else started.get(task.id)
         level = logging.WARNING if signal == SIGNAL_ERROR else logging.INFO
         log.log(level, "job %s %s", task.name, outcome, extra={
-            "event": "job", "task": task.name, "task_id": task.id, "outcome": outcome, "args": list(task.args or ()),
+            "event": "job", "task": task.name, "task_id": task.id, "outcome": outcome, "task_args": list(task.args or ()),
             "duration_ms": round((time.perf_counter() - begun) * 1000, 2) if begun else None,
             "error": repr(exc) if exc else None})

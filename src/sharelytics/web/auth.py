@@ -7,9 +7,9 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response

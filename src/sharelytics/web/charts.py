@@ -6,8 +6,8 @@ the stylesheet through classes `s0`..`s3`, so the charts follow the page's theme
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from markupsafe import Markup, escape
 
@@ -47,7 +47,7 @@ def _axis(top: float, plot_h: int) -> list[str]:
     return out
 
 
-def _x_labels(labels: Sequence[str], x_of: "callable[[int], float]", plot_w: float) -> list[str]:  # type: ignore[valid-type]
+def _x_labels(labels: Sequence[str], x_of: callable[[int], float], plot_w: float) -> list[str]:  # type: ignore[valid-type]
     every = max(1, len(labels) // 8)  # at most ~8 labels, so they never overlap
     return [f'<text class="tick" x="{x_of(i):.1f}" y="{HEIGHT - 6}" text-anchor="middle">{escape(lab)}</text>'
             for i, lab in enumerate(labels) if i % every == 0]

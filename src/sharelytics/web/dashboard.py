@@ -35,7 +35,7 @@ def _static() -> StaticFiles:
     return StaticFiles(directory=str(files("sharelytics.web").joinpath("static")))
 
 
-def dashboard_app(services: "Services") -> Starlette:
+def dashboard_app(services: Services) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", home),
         Route("/login", login.login_form, methods=["GET"]),
@@ -59,5 +59,5 @@ def dashboard_app(services: "Services") -> Starlette:
     return app
 
 
-def dashboard_routes(services: "Services") -> list[BaseRoute]:
+def dashboard_routes(services: Services) -> list[BaseRoute]:
     return [Mount(PREFIX, app=dashboard_app(services))]

@@ -16,7 +16,14 @@ from sharelytics.core.stats.model import Filter, Group, Report, StatsQuery
 from sharelytics.core.stats.report import build_report
 from sharelytics.web import charts
 from sharelytics.web.auth import login_required
-from sharelytics.web.pages_common import PER_PAGE, current, not_found, page_number, services_of, text_param
+from sharelytics.web.pages_common import (
+    PER_PAGE,
+    current,
+    not_found,
+    page_number,
+    services_of,
+    text_param,
+)
 from sharelytics.web.periods import PERIODS, Period, period_from
 from sharelytics.web.templating import render
 

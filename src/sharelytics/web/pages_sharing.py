@@ -10,11 +10,21 @@ from sharelytics.core.sharing.errors import MessageNotFound
 from sharelytics.core.sharing.messages import get_message, list_messages
 from sharelytics.core.sharing.pages import PageRequest
 from sharelytics.core.snapshots.errors import SnapshotNotFound
-from sharelytics.core.snapshots.history import SnapshotSummary, message_history, summarize
+from sharelytics.core.snapshots.history import (
+    SnapshotSummary,
+    message_history,
+    summarize,
+)
 from sharelytics.core.snapshots.store import get_snapshot
 from sharelytics.web import charts
 from sharelytics.web.auth import login_required
-from sharelytics.web.pages_common import PER_PAGE, current, not_found, page_number, services_of
+from sharelytics.web.pages_common import (
+    PER_PAGE,
+    current,
+    not_found,
+    page_number,
+    services_of,
+)
 from sharelytics.web.templating import render
 
 TOKEN_MAX = 64
