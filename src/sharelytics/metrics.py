@@ -10,10 +10,16 @@ See docs/decisions/2026-11-23-metrics-multiprocess-files-and-scrape-time-gauges.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import REGISTRY, Collector
 
@@ -50,7 +56,7 @@ def count_redirect(status: int) -> None:
 class BacklogCollector(Collector):
     """Journal segments and bytes not yet stored, and jobs waiting, read when scraped."""
 
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
 
     def collect(self) -> Iterable[Metric]:
@@ -84,7 +90,7 @@ def _journal_backlog(directory: Path) -> tuple[int, int]:
     return segments, size
 
 
-def render(services: "Services") -> tuple[bytes, str]:
+def render(services: Services) -> tuple[bytes, str]:
     """The exposition text: every process's counters (multiprocess) or this one's, plus the backlog gauges."""
     registry = CollectorRegistry()
     if MULTIPROCESS:

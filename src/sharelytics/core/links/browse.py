@@ -5,7 +5,7 @@ The counts shown beside them come from the stats rollups (core.stats); these onl
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import Engine, or_, select
 
