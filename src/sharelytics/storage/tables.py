@@ -151,6 +151,9 @@ links = Table(
     UniqueConstraint("domain_id", "path", name="uq_links_domain_path"),
     Index("ix_links_project_created", "project_id", "created_at"),
     Index("ix_links_project_static", "project_id", "static_key"),
+    # Stats: shares of a range per channel / tag / campaign read from the index alone (core/stats/shares.py).
+    Index("ix_links_project_created_dims", "project_id", "created_at", "channel", "tag", "campaign",
+          "service_postid_shared_at"),
 )
 
 # Append-only: one row per click, written by the click writer from the journal (never on the request path).

@@ -98,15 +98,29 @@ def build_report(engine: Engine, query: StatsQuery) -> Report:
         return _report(conn, query)
 
 
+def _total_of(counts: dict[Key, Metrics]) -> Metrics:
+    """The sum of every group of a link dimension: each link (so each of its clicks) has exactly one value of it,
+    None included."""
+    total = Metrics(shares=0)
+    for metrics in counts.values():
+        total.add(metrics)
+    return total
+
+
 def _report(conn: Connection, query: StatsQuery) -> Report:
-    totals = _counts(conn, query, [None]).get((None, None), Metrics())
+    grouped = _counts(conn, query, [query.group_by]) if query.group_by else None
+    if grouped is not None and not is_click_dimension(query.group_by or ""):
+        totals = _total_of(grouped)  # one pass over the rollups instead of two
+    else:
+        totals = _counts(conn, query, [None]).get((None, None), Metrics())
     intervals = None
     if query.interval:
         rows = _counts(conn, query, [None], by_time=True)
         intervals = _bucketed(query, rows, 0).get(None) or _empty_buckets(query)
     if not query.group_by:
         return Report(query, totals, [], 0, 0, intervals)
-    groups = _sorted(_groups(_counts(conn, query, [query.group_by]), 1), query.sort_type, query.sort_order)
+    assert grouped is not None
+    groups = _sorted(_groups(grouped, 1), query.sort_type, query.sort_order)
     first, per_page = _page(query, len(groups))
     page = groups[first : first + per_page]
     values = [g.value for g in page]

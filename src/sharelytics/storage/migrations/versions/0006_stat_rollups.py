@@ -1,5 +1,6 @@
 """stat rollups: project-level counts per one or two dimension values (stat_hours, stat_days) replace the
-seven-dimension cube (cube_hours, cube_days); existing counts are rebuilt from click_facets
+seven-dimension cube (cube_hours, cube_days); existing counts are rebuilt from click_facets; an index on links
+that covers range shares per channel, tag and campaign
 
 Revision ID: 0006
 Revises: 0005
@@ -40,6 +41,8 @@ def upgrade() -> None:
     _stats('stat_hours', 'hour')
     op.drop_table('cube_hours')
     op.drop_table('cube_days')
+    op.create_index('ix_links_project_created_dims', 'links',
+                    ['project_id', 'created_at', 'channel', 'tag', 'campaign', 'service_postid_shared_at'])
     from sharelytics.core.stats.cube import rebuild_stats  # the writer's own expansion, from click_facets
 
     rebuild_stats(op.get_bind())
@@ -66,5 +69,6 @@ def downgrade() -> None:
     # The cube comes back empty: rebuild it from click_hours / click_days if a downgrade is ever needed.
     _cube('cube_days', 'day')
     _cube('cube_hours', 'hour')
+    op.drop_index('ix_links_project_created_dims', table_name='links')
     op.drop_table('stat_hours')
     op.drop_table('stat_days')
