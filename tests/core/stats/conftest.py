@@ -4,9 +4,10 @@ independent oracle that answers the same questions from the raw records in plain
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, update

@@ -168,8 +168,8 @@ def test_sorting_and_paging_cover_every_group_once(world: World) -> None:
 
 @pytest.mark.parametrize("unit", ["hour", "day"])
 def test_cube_follows_a_link_whose_channel_changes(world: World, unit: str) -> None:
-    from sharelytics.core.links.update import update_link
     from sharelytics.core.links.model import LinkMetadata
+    from sharelytics.core.links.update import update_link
 
     world.click([(0, 60, 0, 0), (0, 7200, 0, 1)])
     update_link(world.engine, world.project.project, world.links[0].awesm_id, LinkMetadata(channel="email"))
@@ -192,7 +192,7 @@ def test_stat_pairs_follow_a_link_whose_channel_changes(world: World, pivot: str
     start, end = EPOCH, EPOCH + timedelta(days=2)
     query = StatsQuery((world.project.project.id,), start, end, group_by="channel", pivot=pivot, per_page=100)
     report = build_report(world.engine, query)
-    channel = lambda f: "email" if f.link.id == moved else f.link.channel  # noqa: E731
+    channel = lambda f: "email" if f.link.id == moved else f.link.channel
     for group in report.groups:
         expected = world.count(start, end, GROUPINGS[pivot], where=lambda f, v=group.value: channel(f) == v)
         got = {p.value: p.metrics for p in group.pivots or []}

@@ -12,14 +12,29 @@ DBAPI executemany per table (`storage.upsert.raw_add_counts`).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Collection, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
 from sharelytics.core.clicks.classify import BOT, HUMAN, UNFURLER
-from sharelytics.core.stats.cube import BOT_ONE, HUMAN_ONE, UNFURLER_ONE, UNIQUE_ONE, Cell, add_stats, expand, unpack
-from sharelytics.storage.tables import click_days, click_facets, click_hours, link_totals
+from sharelytics.core.stats.cube import (
+    BOT_ONE,
+    HUMAN_ONE,
+    UNFURLER_ONE,
+    UNIQUE_ONE,
+    Cell,
+    add_stats,
+    expand,
+    unpack,
+)
+from sharelytics.storage.tables import (
+    click_days,
+    click_facets,
+    click_hours,
+    link_totals,
+)
 from sharelytics.storage.upsert import db_datetime, raw_add_counts
 
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
@@ -73,10 +88,8 @@ def upsert_rollups(
             links[link_id] = [value, second, second]
         else:
             found[0] += value
-            if second < found[1]:
-                found[1] = second
-            if second > found[2]:
-                found[2] = second
+            found[1] = min(found[1], second)
+            found[2] = max(found[2], second)
         key = (link_id, hour, row.kind, row.country, row.referrer_host, row.browser, row.os, row.device)
         facets[key] = facets.get(key, 0) + value
 

@@ -10,15 +10,30 @@ Never the raw `clicks` table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, FromClause, Select, Table, and_, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    select,
+)
 
 from sharelytics.core.stats import timeline
 from sharelytics.core.stats.cube import pair_of
-from sharelytics.core.stats.dimensions import STAT_DIMENSIONS, is_click_dimension, link_column
+from sharelytics.core.stats.dimensions import (
+    STAT_DIMENSIONS,
+    is_click_dimension,
+    link_column,
+)
 from sharelytics.core.stats.model import Filter, Metrics, StatsQuery
 from sharelytics.core.stats.shares import link_scope
 from sharelytics.core.stats.sql import matches

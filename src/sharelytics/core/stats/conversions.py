@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from sharelytics.core.stats.dimensions import is_click_dimension, link_column
 from sharelytics.core.stats.model import Metrics, StatsQuery

@@ -9,12 +9,14 @@ cell's counts is one integer addition.
 from __future__ import annotations
 
 from calendar import timegm
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from itertools import combinations
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import Connection, select
 
+from sharelytics.core.clock import from_timestamp
 from sharelytics.storage.tables import (
     CUBE_COLUMNS,
     STAT_DIMENSIONS,
@@ -144,7 +146,7 @@ def add_stats(conn: Connection, spread: Spread, at: Callable[[int], Any] | None 
     """Upsert-add expanded cells (counts may be negative; cells that add nothing are skipped)."""
     if at is None:
         to_db = db_datetime(conn)
-        at = lambda second: to_db(datetime.utcfromtimestamp(second))  # noqa: E731
+        at = lambda second: to_db(from_timestamp(second))
     for table, time_column, cells in ((stat_hours, "hour", spread[0]), (stat_days, "day", spread[1])):
         rows = [(project, a, b, at(second), av, bv, *unpack(value))
                 for (project, a, b, second, av, bv), value in cells.items() if value]

@@ -61,7 +61,7 @@ class Metrics:
     conversions: dict[str, list[int]] = field(default_factory=dict)  # type -> [count, value]
     shared_at: datetime | None = None  # latest share in the group (sort_type=shared_at)
 
-    def add(self, other: "Metrics") -> None:
+    def add(self, other: Metrics) -> None:
         self.clicks += other.clicks
         self.bots += other.bots
         self.unfurlers += other.unfurlers
@@ -98,7 +98,7 @@ class Group:
     value: str | None
     metrics: Metrics
     intervals: list[Bucket] | None = None
-    pivots: list["Group"] | None = None
+    pivots: list[Group] | None = None
     metadata: dict[str, Any] | None = None
 
 

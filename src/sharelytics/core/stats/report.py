@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -13,7 +14,14 @@ from sharelytics.core.stats.clicks import click_counts
 from sharelytics.core.stats.conversions import conversion_counts
 from sharelytics.core.stats.dimensions import is_click_dimension
 from sharelytics.core.stats.metadata import group_metadata
-from sharelytics.core.stats.model import MAX_PER_PAGE, Bucket, Group, Metrics, Report, StatsQuery
+from sharelytics.core.stats.model import (
+    MAX_PER_PAGE,
+    Bucket,
+    Group,
+    Metrics,
+    Report,
+    StatsQuery,
+)
 from sharelytics.core.stats.shares import share_counts
 from sharelytics.storage.engine import read_only
 

@@ -3,10 +3,20 @@ grouped like the clicks; and the link sets that totals and active are about."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Dialect
 
 from sharelytics.core.stats import timeline
