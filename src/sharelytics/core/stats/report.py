@@ -132,7 +132,9 @@ def _report(conn: Connection, query: StatsQuery) -> Report:
     first, per_page = _page(query, len(groups))
     page = groups[first : first + per_page]
     values = [g.value for g in page]
-    restrict = {query.group_by: values}
+    # Narrow the pivot and interval questions to the page's values, unless the page holds every group (then the
+    # IN list only costs: on SQLite it made the pivot's shares scan three times slower).
+    restrict = {query.group_by: values} if len(page) < len(groups) else None
     if page and query.pivot:
         _attach_pivots(conn, query, page, restrict)
     if page and query.interval:
@@ -147,7 +149,8 @@ def _report(conn: Connection, query: StatsQuery) -> Report:
     return Report(query, totals, page, len(groups), first, intervals)
 
 
-def _attach_pivots(conn: Connection, query: StatsQuery, page: list[Group], restrict: dict[str, Sequence[Any]]) -> None:
+def _attach_pivots(conn: Connection, query: StatsQuery, page: list[Group],
+                   restrict: dict[str, Sequence[Any]] | None) -> None:
     counts = _counts(conn, query, [query.group_by, query.pivot], restrict=restrict)
     by_group: dict[Any, list[Group]] = {}
     for key, metrics in counts.items():
