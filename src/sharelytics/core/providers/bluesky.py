@@ -11,7 +11,7 @@ from sharelytics.core.clock import utcnow
 from sharelytics.core.providers.base import Capabilities
 from sharelytics.core.providers.bluesky_session import SessionCache
 from sharelytics.core.providers.bluesky_text import post_record, record_key
-from sharelytics.core.providers.fetch import MediaFetcher
+from sharelytics.core.providers.fetch import MediaFetcher, gather_images
 from sharelytics.core.providers.http import ProviderHttp, error_name, error_text
 from sharelytics.core.providers.model import (AccountInfo, Credentials, InvalidPost, PostGone, PostParts, Published,
                                               ProviderUnavailable, Reaction, ReactionKind, Reactions, Upload)
@@ -91,18 +91,7 @@ class BlueskyProvider:
     def _collect_media(self, parts: PostParts) -> tuple[list[Upload], tuple[str, ...]]:
         """Uploads and the fetched picture become images; a video URL (Bluesky video needs its own service) and
         anything we cannot fetch go into the text as links."""
-        uploads = list(parts.uploads)
-        unattached = [parts.video_url] if parts.video_url else []
-        if parts.picture_url:
-            if self._fetch_media is None:
-                unattached.append(parts.picture_url)
-            else:
-                uploads.append(self._fetch_media(parts.picture_url))
-        if any(not upload.mime_type.startswith("image/") for upload in uploads):
-            raise InvalidPost("Bluesky posts take images only")
-        if len(uploads) > self.capabilities.max_media:
-            raise InvalidPost(f"Bluesky takes at most {self.capabilities.max_media} images per post")
-        return uploads, tuple(unattached)
+        return gather_images(parts, self._fetch_media, lambda mime: mime.startswith("image/"), self.capabilities.max_media, "Bluesky")
 
     def _upload(self, credentials: Credentials, upload: Upload) -> dict[str, Any]:
         response = self.sessions.call(credentials, "POST", "com.atproto.repo.uploadBlob", content=upload.data,

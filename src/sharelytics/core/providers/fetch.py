@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from sharelytics.core.providers.model import InvalidPost, Upload
+from sharelytics.core.providers.model import InvalidPost, PostParts, Upload
 
 MediaFetcher = Callable[[str], Upload]
 MAX_MEDIA_BYTES = 40 * 1024 * 1024  # Mastodon's default video limit; pictures are far smaller
@@ -62,3 +62,22 @@ class PublicMediaFetcher:
                 raise InvalidPost(f"media larger than {self.max_bytes} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def gather_images(parts: PostParts, fetch_media: MediaFetcher | None, accepts: Callable[[str], bool],
+                  most: int, network: str) -> tuple[list[Upload], tuple[str, ...]]:
+    """A post's pictures: its uploads plus the fetched `picture_url`. What the network cannot attach (a video URL,
+    a picture when nothing may fetch it) is returned to go into the text as a link; a wrong type or too many
+    pictures is an `InvalidPost`."""
+    uploads = list(parts.uploads)
+    unattached = [parts.video_url] if parts.video_url else []
+    if parts.picture_url:
+        if fetch_media is None:
+            unattached.append(parts.picture_url)
+        else:
+            uploads.append(fetch_media(parts.picture_url))
+    if not all(accepts(upload.mime_type) for upload in uploads):
+        raise InvalidPost(f"{network} does not take that kind of picture here")
+    if len(uploads) > most:
+        raise InvalidPost(f"{network} takes at most {most} pictures per post")
+    return uploads, tuple(unattached)

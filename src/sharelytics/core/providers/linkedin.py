@@ -21,7 +21,7 @@ import httpx
 
 from sharelytics.core.clock import from_timestamp, utcnow
 from sharelytics.core.providers.base import Capabilities
-from sharelytics.core.providers.fetch import MediaFetcher
+from sharelytics.core.providers.fetch import MediaFetcher, gather_images
 from sharelytics.core.providers.http import ProviderHttp, error_text
 from sharelytics.core.providers.idempotency import IdempotencyStore, MemoryIdempotencyStore
 from sharelytics.core.providers.model import (AccountInfo, AuthRevoked, Credentials, InvalidPost, PostParts,
@@ -120,18 +120,7 @@ class LinkedInProvider:
         return None
 
     def _collect_media(self, parts: PostParts) -> tuple[list[Upload], tuple[str, ...]]:
-        uploads = list(parts.uploads)
-        unattached = [parts.video_url] if parts.video_url else []
-        if parts.picture_url:
-            if self._fetch_media is None:
-                unattached.append(parts.picture_url)
-            else:
-                uploads.append(self._fetch_media(parts.picture_url))
-        if any(upload.mime_type not in IMAGE_TYPES for upload in uploads):
-            raise InvalidPost("LinkedIn posts take JPEG, PNG or GIF pictures here")
-        if len(uploads) > MAX_IMAGES:
-            raise InvalidPost(f"LinkedIn takes at most {MAX_IMAGES} pictures per post")
-        return uploads, tuple(unattached)
+        return gather_images(parts, self._fetch_media, lambda mime: mime in IMAGE_TYPES, MAX_IMAGES, "LinkedIn")
 
     def _upload(self, credentials: Credentials, upload: Upload) -> str:
         """Images API: initializeUpload names an upload URL and the image URN, then the bytes go there."""

@@ -15,7 +15,7 @@ import httpx
 
 from sharelytics.core.clock import utcnow
 from sharelytics.core.providers.base import Capabilities
-from sharelytics.core.providers.fetch import MediaFetcher
+from sharelytics.core.providers.fetch import MediaFetcher, gather_images
 from sharelytics.core.providers.http import ProviderHttp
 from sharelytics.core.providers.idempotency import IdempotencyStore, MemoryIdempotencyStore
 from sharelytics.core.providers.model import (AccountInfo, AuthRevoked, Credentials, InvalidPost, PostGone,
@@ -108,18 +108,7 @@ class TwitterProvider:
     def _collect_media(self, parts: PostParts) -> tuple[list[Upload], tuple[str, ...]]:
         """Uploads and the fetched picture are attached; a video URL (X video needs the chunked upload) and a
         picture we cannot fetch go into the text as links."""
-        uploads = list(parts.uploads)
-        unattached = [parts.video_url] if parts.video_url else []
-        if parts.picture_url:
-            if self._fetch_media is None:
-                unattached.append(parts.picture_url)
-            else:
-                uploads.append(self._fetch_media(parts.picture_url))
-        if any(upload.mime_type not in IMAGE_TYPES for upload in uploads):
-            raise InvalidPost("X posts take JPEG, PNG, GIF or WebP pictures here")
-        if len(uploads) > self.capabilities.max_media:
-            raise InvalidPost(f"X takes at most {self.capabilities.max_media} pictures per post")
-        return uploads, tuple(unattached)
+        return gather_images(parts, self._fetch_media, lambda mime: mime in IMAGE_TYPES, self.capabilities.max_media, "X")
 
     def _upload(self, credentials: Credentials, upload: Upload) -> str:
         # Not idempotent, but a repeated upload only leaves an unused media id that X expires within a day.
