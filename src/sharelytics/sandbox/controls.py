@@ -110,24 +110,29 @@ class ControlsMiddleware:
         if self.controls.latency > 0:
             await asyncio.sleep(self.controls.latency)
         now = time.time()
-        path = scope["path"][len(scope.get("root_path", "")):] if scope["path"].startswith(
-            scope.get("root_path", "")) else scope["path"]
-        fault = self.controls.take_fault(path)
-        remaining, reset, allowed = self.controls.spend(_caller(scope), now)
+        fault = self.controls.take_fault(relative_path(scope))
+        remaining, reset, allowed = self.controls.spend(caller(scope), now)
         if fault is not None and fault.status == 429:
             headers = self.dialect.headers(self.controls.limit, 0, now + fault.retry_after)
-            await _reply(send, 429, self.dialect.rate_limited, headers + [("retry-after", str(fault.retry_after))])
+            await reply(send, 429, self.dialect.rate_limited, headers + [("retry-after", str(fault.retry_after))])
         elif fault is not None:
-            await _reply(send, fault.status, self.dialect.server_error(fault.status), [])
+            await reply(send, fault.status, self.dialect.server_error(fault.status), [])
         elif not allowed:
             headers = self.dialect.headers(self.controls.limit, 0, reset)
-            await _reply(send, 429, self.dialect.rate_limited, headers + [("retry-after", str(max(int(reset - now), 1)))])
+            await reply(send, 429, self.dialect.rate_limited, headers + [("retry-after", str(max(int(reset - now), 1)))])
         else:
-            await self.app(scope, receive, _with_headers(send, self.dialect.headers(self.controls.limit, remaining,
+            await self.app(scope, receive, with_headers(send, self.dialect.headers(self.controls.limit, remaining,
                                                                                      reset)))
 
 
-def _caller(scope: Scope) -> str:
+def relative_path(scope: Scope) -> str:
+    """The path below the network's mount point (`/mastodon/api/v1/…` -> `/api/v1/…`)."""
+    root, path = scope.get("root_path", ""), scope["path"]
+    return path[len(root):] if root and path.startswith(root) else path
+
+
+def caller(scope: Scope) -> str:
+    """Who spends the rate budget: the Authorization header, else the client address."""
     for name, value in scope.get("headers", []):
         if name == b"authorization":
             return value.decode("latin-1")
@@ -135,7 +140,7 @@ def _caller(scope: Scope) -> str:
     return f"ip:{client[0] if client else '-'}"
 
 
-def _with_headers(send: Send, extra: list[tuple[str, str]]) -> Send:
+def with_headers(send: Send, extra: list[tuple[str, str]]) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             message = {**message, "headers": [*message.get("headers", []),
@@ -144,7 +149,7 @@ def _with_headers(send: Send, extra: list[tuple[str, str]]) -> Send:
     return wrapped
 
 
-async def _reply(send: Send, status: int, body: dict[str, str], headers: list[tuple[str, str]]) -> None:
+async def reply(send: Send, status: int, body: dict[str, object], headers: list[tuple[str, str]]) -> None:
     payload = json.dumps(body).encode()
     raw = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(payload)).encode())]
     raw += [(k.encode(), v.encode()) for k, v in headers]

@@ -13,7 +13,6 @@ idempotency scheme has to survive.
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sharelytics.sandbox.controls import Controls
+from sharelytics.sandbox.controls import Controls, caller, relative_path, reply, with_headers
 
 Headers = list[tuple[str, str]]
 
@@ -52,7 +51,7 @@ class NetworkControlsMiddleware:
             await asyncio.sleep(self.controls.latency)
         now = time.time()
         fault = self.controls.take_fault(relative_path(scope))
-        remaining, reset, allowed = self.controls.spend(_caller(scope), now)
+        remaining, reset, allowed = self.controls.spend(caller(scope), now)
         if fault is not None and fault.status == 429:
             limited = self.dialect.limited(self.controls, now + fault.retry_after, now)
             await reply(send, limited.status, limited.body, limited.headers)
@@ -62,7 +61,7 @@ class NetworkControlsMiddleware:
             limited = self.dialect.limited(self.controls, reset, now)
             await reply(send, limited.status, limited.body, limited.headers)
         else:
-            await self.app(scope, receive, _with_headers(send, self.dialect.headers(self.controls, remaining, reset)))
+            await self.app(scope, receive, with_headers(send, self.dialect.headers(self.controls, remaining, reset)))
 
 
 @dataclass
@@ -116,33 +115,3 @@ class LostAnswersMiddleware:
         await send({"type": "http.response.start", "status": 504,
                     "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(payload)).encode())]})
         await send({"type": "http.response.body", "body": payload})
-
-
-def relative_path(scope: Scope) -> str:
-    root, path = scope.get("root_path", ""), scope["path"]
-    return path[len(root):] if root and path.startswith(root) else path
-
-
-def _caller(scope: Scope) -> str:
-    for name, value in scope.get("headers", []):
-        if name == b"authorization":
-            return value.decode("latin-1")
-    client = scope.get("client")
-    return f"ip:{client[0] if client else '-'}"
-
-
-def _with_headers(send: Send, extra: Headers) -> Send:
-    async def wrapped(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", []),
-                                              *((k.encode(), v.encode()) for k, v in extra)]}
-        await send(message)
-    return wrapped
-
-
-async def reply(send: Send, status: int, body: dict[str, object], headers: Headers) -> None:
-    payload = json.dumps(body).encode()
-    raw = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(payload)).encode())]
-    raw += [(k.encode(), v.encode()) for k, v in headers]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": payload})
