@@ -39,6 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("public_url", str, "", "Base URL clients reach the service at; empty means http://<host>:<port>."),
     Setting("default_domain", str, "", "Link domain every project may use; empty means the host[:port] of public_url."),
     Setting("create_rate_limit", int, 8000, "awe.sm Create API requests per hour per API key (0 disables the limit)."),
+    Setting("oneall_rate_limit", int, 10_000, "OneAll API requests per hour per site public key, publish-token "
+            "requests included (0 disables the limit)."),
+    Setting("publish_token_ttl", float, 86_400.0, "Seconds a OneAll publish token (for the mobile SDKs' "
+            "POST /users/<user_token>/publish.json) stays valid."),
     Setting("max_body_bytes", int, 1_048_576, "Largest request body accepted, in bytes."),
     Setting("link_cache_size", int, 200_000, "Links kept in the in-process redirect cache."),
     Setting("link_cache_ttl", float, 300.0, "Seconds a cached link is trusted before it is looked up again."),
@@ -77,6 +81,8 @@ class Settings:
     public_url: str = ""
     default_domain: str = ""
     create_rate_limit: int = 8000
+    oneall_rate_limit: int = 10_000
+    publish_token_ttl: float = 86_400.0
     max_body_bytes: int = 1_048_576
     link_cache_size: int = 200_000
     link_cache_ttl: float = 300.0

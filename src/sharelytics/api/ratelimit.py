@@ -1,7 +1,8 @@
-"""The Create API's per-key request budget: 8,000 per hour by default, a moving window (the `limits` library).
+"""Per-key request budgets, a moving window of one hour (the `limits` library): the awe.sm Create API's (8,000 per
+hour by default, per API key; a project may override it) and the OneAll API's (per site public key).
 
 Embedded mode counts in process memory (one process serves); with `settings.redis_url` every process counts in
-Redis, so N servers share one budget per key. A project may override the budget; 0 means unlimited.
+Redis, so N servers share one budget per key. A limit of 0 means unlimited.
 """
 
 from __future__ import annotations
@@ -52,13 +53,13 @@ def _storage(settings: Settings) -> Storage:
     return MemoryStorage()
 
 
-class CreateRateLimiter:
-    """Counts Create API requests per project."""
+class KeyRateLimiter:
+    """Counts one API's requests per project (the key's owner), each API in its own namespace."""
 
-    NAMESPACE = "awesm-create"
+    NAMESPACE = "requests"
 
-    def __init__(self, settings: Settings) -> None:
-        self.default_limit = settings.create_rate_limit
+    def __init__(self, settings: Settings, default_limit: int) -> None:
+        self.default_limit = default_limit
         self._limiter = MovingWindowRateLimiter(_storage(settings))
 
     def limit_for(self, project_limit: int | None) -> int:
@@ -78,3 +79,21 @@ class CreateRateLimiter:
     def reset(self) -> None:
         """Forget every count (operators and tests)."""
         self._limiter.storage.reset()
+
+
+class CreateRateLimiter(KeyRateLimiter):
+    """awe.sm Create API requests per project (its API key)."""
+
+    NAMESPACE = "awesm-create"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings, settings.create_rate_limit)
+
+
+class OneAllRateLimiter(KeyRateLimiter):
+    """OneAll API requests per project (its public key), Basic or publish-token authenticated alike."""
+
+    NAMESPACE = "oneall"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings, settings.oneall_rate_limit)

@@ -25,7 +25,7 @@ def test_import_a_mastodon_user_then_add_bluesky_to_it(client: TestClient, site:
                                                        sandbox: SandboxServer) -> None:
     user = import_user(client, site, mastodon_source(sandbox, "alice", followers=42))
     assert UUID.match(user["user_token"]) and list(user) == ["user_token", "date_creation", "date_last_update",
-                                                             "identities", "identity"]
+                                                             "identities", "publish_token", "identity"]
     identity = user["identity"]
     assert (identity["provider"], identity["preferredUsername"], identity["num_followers"]) == ("mastodon", "alice", 42)
     assert UUID.match(identity["identity_token"]) and RFC2822.match(identity["date_creation"])

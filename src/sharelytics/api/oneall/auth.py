@@ -1,6 +1,10 @@
 """HTTP Basic with the site's public key as user name and its private key as password. The site is found from the
 public key whatever Host the request came to (clients reach the service on 127.0.0.1:PORT as often as on a
-subdomain); the private key is checked against its stored hash in constant time."""
+subdomain); the private key is checked against its stored hash in constant time.
+
+One resource also takes the mobile SDKs' `Authorization: OneAllPublishToken <key>`: publishing for the user the
+token was issued to (core/sharing/publish_tokens.py). The token names its site; the site's server may still use
+Basic there."""
 
 from __future__ import annotations
 
@@ -10,11 +14,14 @@ import binascii
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from sharelytics.api.oneall.errors import Unauthorized
-from sharelytics.core.projects.model import Project
+from sharelytics.api.oneall.errors import ForeignPublishToken, Unauthorized
+from sharelytics.core.projects.manage import get_project
+from sharelytics.core.projects.model import Project, ProjectNotFound
 from sharelytics.core.projects.oneall import project_by_oneall_keys
+from sharelytics.core.sharing.publish_tokens import PublishTokenInvalid, read_publish_token
 
 MAX_HEADER = 1024
+PUBLISH_TOKEN_SCHEME = "oneallpublishtoken"  # compared in lower case, as HTTP auth schemes are
 
 
 def basic_credentials(header: str) -> tuple[str, str]:
@@ -38,3 +45,18 @@ async def authenticate(request: Request) -> Project:
     if project is None:
         raise Unauthorized("unknown key pair")
     return project
+
+
+async def authenticate_publisher(request: Request, user_token: str) -> Project:
+    """The site of a publish token issued for `user_token`, or of a Basic key pair."""
+    scheme, _, key = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != PUBLISH_TOKEN_SCHEME:
+        return await authenticate(request)
+    services = request.app.state.services
+    token = read_publish_token(services.settings.secret, key.strip())
+    if token.user_token != user_token.strip().lower():
+        raise ForeignPublishToken("this publish token was issued for another user: publish for that user only")
+    try:
+        return await run_in_threadpool(get_project, services.engine, token.project_id)
+    except ProjectNotFound:
+        raise PublishTokenInvalid("the publish token's site no longer exists") from None

@@ -1,4 +1,6 @@
-"""What every OneAll request does around its one core call: authenticate, read the `{"request": …}` body (JSON
+"""What every OneAll request does around its one core call: authenticate, count it against the key's hourly budget
+(the budget is kept on request.state; routes.py puts its RateLimit headers on whatever the answer is), read the
+`{"request": …}` body (JSON
 under any content type, or none: the curl examples label raw JSON as a form, the Node SDK sends no Content-Type),
 read pagination and `confirm_deletion`, and run the core off the event loop."""
 
@@ -13,8 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from sharelytics.api import wire
-from sharelytics.api.oneall.auth import authenticate
-from sharelytics.api.oneall.errors import BadEnvelope, BadQuery, DeletionNotConfirmed
+from sharelytics.api.oneall.auth import authenticate, authenticate_publisher
+from sharelytics.api.oneall.errors import BadEnvelope, BadQuery, DeletionNotConfirmed, RateLimited
+from sharelytics.api.ratelimit import RateBudget
 from sharelytics.core.projects.model import Project
 from sharelytics.core.providers.fetch import PublicMediaFetcher
 from sharelytics.core.sharing.context import SharingContext
@@ -116,5 +119,29 @@ class Call:
         return await run_in_threadpool(fn, *args)
 
 
+def count_request(request: Request, project: Project) -> RateBudget:
+    """Requests with unknown credentials never get here, so nobody can spend another site's budget."""
+    budget = services_of(request).oneall_limiter.hit(project.id)
+    request.state.oneall_budget = budget
+    if not budget.allowed:
+        raise RateLimited(f"Too many requests: this site's key may make {budget.limit} OneAll API requests per hour; "
+                          f"retry in {max(1, budget.reset_seconds)} seconds")
+    return budget
+
+
+def budget_headers(request: Request) -> dict[str, str]:
+    budget: RateBudget | None = getattr(request.state, "oneall_budget", None)
+    return budget.headers() if budget is not None else {}
+
+
 async def begin(request: Request) -> Call:
-    return Call(request, await authenticate(request))
+    project = await authenticate(request)
+    count_request(request, project)
+    return Call(request, project)
+
+
+async def begin_publishing_for(request: Request, user_token: str) -> Call:
+    """`POST /users/<user_token>/publish.json`: a publish token for that user, or the site's key pair."""
+    project = await authenticate_publisher(request, user_token)
+    count_request(request, project)
+    return Call(request, project)

@@ -27,6 +27,7 @@ from sharelytics.core.sharing.errors import (
     ShortUrlNotFound,
     UserNotFound,
 )
+from sharelytics.core.sharing.publish_tokens import PublishTokenInvalid
 from sharelytics.core.snapshots.errors import SnapshotNotFound
 
 log = logging.getLogger("sharelytics.api.oneall")
@@ -41,6 +42,14 @@ class OneAllError(Exception):
 
 class Unauthorized(OneAllError):
     pass
+
+
+class ForeignPublishToken(OneAllError):
+    """A valid publish token, sent to publish for a user it was not issued for."""
+
+
+class RateLimited(OneAllError):
+    """The key's budget of OneAll API requests for the hour is spent (the headers come from the counted budget)."""
 
 
 class BadEnvelope(OneAllError):
@@ -74,6 +83,8 @@ class ErrorKind:
 # The one table. Order: authentication, request shape, lookups, conflicts, limits, networks.
 ERRORS: dict[type[Exception], ErrorKind] = {
     Unauthorized: ErrorKind(401, UNAUTHORIZED_INFO),
+    PublishTokenInvalid: ErrorKind(401),
+    ForeignPublishToken: ErrorKind(403),
     BadEnvelope: ErrorKind(400),
     wire.BadParameter: ErrorKind(400),
     BadQuery: ErrorKind(400),
@@ -92,6 +103,7 @@ ERRORS: dict[type[Exception], ErrorKind] = {
     MethodNotAllowed: ErrorKind(405),
     NothingToPublishTo: ErrorKind(409),
     wire.BodyTooLarge: ErrorKind(413),
+    RateLimited: ErrorKind(429),
     NetworkUnavailable: ErrorKind(502),
 }
 INTERNAL = ErrorKind(500, "The request could not be processed because of an internal error")
@@ -109,7 +121,11 @@ def error_response(request: Request, exc: Exception) -> Response:
     if kind is None:
         log.exception("OneAll %s %s failed", request.method, request.url.path, exc_info=exc)
         kind = INTERNAL
-    headers = {"WWW-Authenticate": 'Basic realm="OneAll API"'} if isinstance(exc, Unauthorized) else None
+    headers = None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": 'Basic realm="OneAll API"'}
+    if isinstance(exc, PublishTokenInvalid):
+        headers = {"WWW-Authenticate": 'OneAllPublishToken realm="OneAll API"'}
     if isinstance(exc, MethodNotAllowed):
         headers = {"Allow": ", ".join(exc.allowed)}
     return envelope.error(request.url.path, kind.code, kind.info or str(exc), headers)

@@ -1,4 +1,5 @@
-"""`/sharing/messages.json` (list, publish) and `/sharing/messages/<token>.json` (read, re-publish, delete).
+"""`/sharing/messages.json` (list, publish) and `/sharing/messages/<token>.json` (read, re-publish, delete), and the
+older per-user publish of the mobile SDKs, `/users/<user_token>/publish.json` (the same publishing, another body).
 
 Publish answers 200 when every publication succeeded and 207 when some failed, each publication with its own
 status. A request repeated within the replay window (same Idempotency-Key header, or the same body) answers with
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sharelytics.api.oneall import envelope, render
-from sharelytics.api.oneall.call import Call, begin, confirm_deletion, page_request
+from sharelytics.api.oneall.call import Call, begin, begin_publishing_for, confirm_deletion, page_request
 from sharelytics.api.oneall.fields import MAX_TEXT, flag, node, string, string_list
 from sharelytics.core.providers.model import LinkPart
 from sharelytics.core.sharing import messages
@@ -38,8 +39,7 @@ MAX_UPLOADS = 4
 PARTIAL_INFO = "Your request has been processed, but some publications have failed"
 
 
-def parse_parts(parts: dict[str, Any]) -> MessageParts:
-    where = "request.sharing_message.parts"
+def parse_parts(parts: dict[str, Any], where: str = "request.sharing_message.parts") -> MessageParts:
     link = node(parts, "link", path=where, required=False)
     link_part = None
     if link:
@@ -64,7 +64,7 @@ def _uploads(value: Any) -> tuple[UploadPart, ...]:
         raise InvalidRequest(f"parts.uploads must be a list of at most {MAX_UPLOADS} {{name, data}} objects", "uploads")
     found = []
     for upload in value:
-        data = string(upload, "data", path="request.sharing_message.parts.uploads[]", required=True, limit=10**8)
+        data = string(upload, "data", path="parts.uploads[]", required=True, limit=10**8)
         try:
             found.append(UploadPart(string(upload, "name", path="parts.uploads[]"), base64.b64decode(data, validate=True)))
         except (binascii.Error, ValueError):
@@ -101,8 +101,8 @@ async def _publishing(call: Call, *, with_parts: bool) -> PublishRequest:
     return PublishRequest(parse_target(message), key, window, parts)
 
 
-def _answer(call: Call, outcome: Outcome) -> Response:
-    data = {"sharing_message": render.message(outcome.message)}
+def _answer(call: Call, outcome: Outcome, data: dict[str, Any] | None = None) -> Response:
+    data = data or {"sharing_message": render.message(outcome.message)}
     if outcome.all_published:
         return envelope.answer(call.resource, data)
     return envelope.answer(call.resource, data, code=207, info=PARTIAL_INFO)
@@ -119,6 +119,23 @@ async def republish(request: Request) -> Response:
     publishing = await _publishing(call, with_parts=False)
     outcome = await call.run(republish_message, call.sharing, call.project, request.path_params["token"], publishing)
     return _answer(call, outcome)
+
+
+async def publish_for_user(request: Request) -> Response:
+    """`{"request": {"message": {"parts": {…}, "providers": [...]}}}`, for the user in the path. The answer names
+    the message twice: `sharing_message` as everywhere (the iOS SDK reads it) and `message` with its publications
+    as a plain array (the Android SDK's model)."""
+    user_token = request.path_params["token"]
+    call = await begin_publishing_for(request, user_token)
+    body = await call.body()
+    message = node(body, "message", path="request")
+    parts = parse_parts(node(message, "parts", path="request.message"), "request.message.parts")
+    target = Target(user_token=user_token, providers=string_list(message.get("providers"), "providers"))
+    key, window = request_key(request, body)
+    outcome = await call.run(publish_message, call.sharing, call.project, PublishRequest(target, key, window, parts))
+    found = render.message(outcome.message)
+    return _answer(call, outcome, {"sharing_message": found,
+                                   "message": {**found, "publications": found["publications"]["entries"]}})
 
 
 async def list_messages(request: Request) -> Response:

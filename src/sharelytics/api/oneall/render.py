@@ -15,6 +15,7 @@ from sharelytics.core.sharing.model import (
     TrackedUrl,
     User,
 )
+from sharelytics.core.sharing.publish_tokens import PublishToken
 
 
 def identity(found: Identity) -> dict[str, Any]:
@@ -40,6 +41,12 @@ def user(found: User) -> dict[str, Any]:
         "date_last_update": rfc2822(found.updated_at),
         "identities": [identity(i) for i in found.identities],
     }
+
+
+def publish_token(issued: PublishToken) -> dict[str, Any]:
+    """As the mobile SDKs read it from a user (`user.publish_token.key`), with its validity period."""
+    return {"key": issued.key, "date_creation": rfc2822(issued.created_at),
+            "date_expiration": rfc2822(issued.expires_at)}
 
 
 def provider(registered: Provider) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Every OneAll endpoint, in one table. One route per resource path takes every method and dispatches: a method
 the resource does not have is a 405 in the OneAll envelope, and any exception becomes an envelope (errors.py), so
-no request ever gets a bare error page."""
+no request ever gets a bare error page. Every answer to a counted request carries the key's RateLimit headers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from sharelytics.api.oneall import identities, messages, providers, shorturls, snapshots, users
+from sharelytics.api.oneall.call import budget_headers
 from sharelytics.api.oneall.errors import (
     MethodNotAllowed,
     UnknownResource,
@@ -29,9 +30,11 @@ def _resource(path: str, handlers: dict[str, Handler]) -> Route:
             handler = handlers.get(request.method) or (handlers.get("GET") if request.method == "HEAD" else None)
             if handler is None:
                 raise MethodNotAllowed(f"{request.method} is not allowed on this resource", allowed)
-            return await handler(request)
+            response = await handler(request)
         except Exception as exc:  # noqa: BLE001 - mapped (or logged as internal) in errors.py
-            return error_response(request, exc)
+            response = error_response(request, exc)
+        response.headers.update(budget_headers(request))
+        return response
 
     endpoint.__name__ = "oneall_" + path.strip("/").replace("/", "_").replace("{token}", "one").replace(".json", "")
     return Route(path, endpoint, methods=METHODS)
@@ -50,6 +53,7 @@ def oneall_routes() -> list[BaseRoute]:
     return [
         _resource("/users.json", {"GET": users.list_users, "PUT": users.import_identity}),
         _resource("/users/{token}.json", {"GET": users.read_user, "DELETE": users.delete_user}),
+        _resource("/users/{token}/publish.json", {"POST": messages.publish_for_user}),
         _resource("/identities.json", {"GET": identities.list_identities}),
         _resource("/identities/{token}.json", {"GET": identities.read_identity, "DELETE": identities.delete_identity}),
         _resource("/providers.json", {"GET": providers.list_providers}),

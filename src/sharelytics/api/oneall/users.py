@@ -1,15 +1,28 @@
-"""`/users.json` (list, import) and `/users/<user_token>.json` (read, delete)."""
+"""`/users.json` (list, import) and `/users/<user_token>.json` (read, delete).
+
+Reading one user or importing one also hands out a fresh publish token for that user (`user.publish_token`), which
+the site passes to its app for `POST /users/<user_token>/publish.json`; lists do not mint one per entry."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from sharelytics.api.oneall import envelope, render
-from sharelytics.api.oneall.call import begin, confirm_deletion, page_request
+from sharelytics.api.oneall.call import Call, begin, confirm_deletion, page_request
 from sharelytics.api.oneall.fields import node, string
 from sharelytics.core.sharing import users
 from sharelytics.core.sharing.importing import IdentitySource, import_user
+from sharelytics.core.sharing.model import User
+from sharelytics.core.sharing.publish_tokens import issue_publish_token
+
+
+def user_with_publish_token(call: Call, found: User) -> dict[str, Any]:
+    settings = call.services.settings
+    issued = issue_publish_token(settings.secret, call.project.id, found.user_token, settings.publish_token_ttl)
+    return {**render.user(found), "publish_token": render.publish_token(issued)}
 
 
 async def list_users(request: Request) -> Response:
@@ -40,7 +53,7 @@ async def import_identity(request: Request) -> Response:
     call = await begin(request)
     source, user_token = identity_source(await call.body())
     imported = await call.run(import_user, call.sharing, call.project.id, source, user_token)
-    data = render.user(imported.user)
+    data = user_with_publish_token(call, imported.user)
     data["identity"] = render.identity(imported.identity)
     return envelope.answer(call.resource, {"user": data})
 
@@ -48,7 +61,7 @@ async def import_identity(request: Request) -> Response:
 async def read_user(request: Request) -> Response:
     call = await begin(request)
     found = await call.run(users.get_user, call.services.engine, call.project.id, request.path_params["token"])
-    return envelope.answer(call.resource, {"user": render.user(found)})
+    return envelope.answer(call.resource, {"user": user_with_publish_token(call, found)})
 
 
 async def delete_user(request: Request) -> Response:

@@ -52,10 +52,14 @@ PARAMETERS: dict[str, Schema] = {
 LIST = ("page", "entries_per_page", "order_direction")
 ERRORS = {
     "400": "The request cannot be read or is invalid (docs/errors.md), or a DELETE without confirm_deletion=true.",
-    "401": "HTTP Basic credentials missing or wrong.",
+    "401": "HTTP Basic credentials missing or wrong (on the per-user publish: or the publish token is not valid, "
+           "or has expired).",
+    "403": "A publish token issued for another user than the one in the path.",
     "404": "An unknown token, or another site's.",
     "409": "Publishing for a user with no identity on any of the listed providers.",
     "413": "The request body is larger than SHARELYTICS_MAX_BODY_BYTES.",
+    "429": "The site's key has spent its hourly budget of OneAll API requests (SHARELYTICS_ONEALL_RATE_LIMIT); "
+           "Retry-After says when to try again.",
     "500": "Internal error (a bug: it is logged).",
     "502": "User import: the network could not be reached while the credentials were checked.",
 }
@@ -66,6 +70,8 @@ def _error_responses() -> dict[str, Schema]:
     for code, description in ERRORS.items():
         example = oneall_schemas.UNAUTHORIZED_EXAMPLE if code == "401" else None
         headers = {"WWW-Authenticate": header("`Basic realm=\"OneAll API\"`", required=True)} if code == "401" else None
+        if code == "429":
+            headers = {"Retry-After": header("Seconds until a request may be made again.", required=True)}
         out[f"Error{code}"] = response(description, content(ref("RequestOnly"), example), headers)
     out["Deleted"] = response("Deleted: the envelope alone, no result.",
                               content(ref("RequestOnly"), oneall_schemas.DELETED_EXAMPLE))
@@ -85,7 +91,9 @@ def _op(op_id: str, summary: str, tag: str, responses: dict[str, Schema], *, par
         op["parameters"] = [ref(name, "parameters") for name in params]
     if body:
         op["requestBody"] = {"required": True, "content": content(ref(body))}
-    op["responses"] = {**responses, **{code: ref(f"Error{code}", "responses") for code in errors.split()}}
+    # Any authenticated request may find its key's budget spent.
+    codes = sorted({*errors.split(), "429"})
+    op["responses"] = {**responses, **{code: ref(f"Error{code}", "responses") for code in codes}}
     return op
 
 
@@ -103,6 +111,18 @@ def _paths() -> dict[str, Any]:
     published = {**_ok("sharing_message", ref("Message"), "Every publication succeeded."),
                  **_ok("sharing_message", ref("Message"), PARTIAL_INFO + " (each publication has its status).",
                        "207")}
+    published_for_user = {code: response(description, content(oneall_schemas.enveloped_many(
+        {"sharing_message": ref("Message"), "message": ref("MobileMessage")}))) for code, description in (
+        ("200", "Every publication succeeded."), ("207", PARTIAL_INFO + " (each publication has its status)."))}
+    publish_for_user = _op(
+        "publishForUser", "Publish a message for the user in the path (the mobile SDKs' publish)", "Users",
+        published_for_user, params=("idempotency_key",), body="UserPublishRequest",
+        errors="400 401 403 404 409 413 500",
+        description="Authenticated with the user's publish token (`Authorization: OneAllPublishToken <key>`, from "
+                    "`user.publish_token` of a user read or import) or with the site's key pair. The message is "
+                    "named twice in the answer: `sharing_message` (read by the iOS SDK) and `message`, with its "
+                    "publications as a plain array (the Android SDK's model).")
+    publish_for_user["security"] = [{"publishToken": []}, {"basic": []}]
     return {
         "/users.json": _path(
             get=_op("listUsers", "List users", "Users", _ok("users", paged(ref("User"))), params=LIST,
@@ -116,6 +136,7 @@ def _paths() -> dict[str, Any]:
                                   errors="401 404 500"),
             delete=_op("deleteUser", "Delete a user", "Users", DELETED, params=("confirm_deletion",),
                        errors="400 401 404 500")),
+        "/users/{user_token}/publish.json": _path("user_token", post=publish_for_user),
         "/identities.json": _path(get=_op("listIdentities", "List identities", "Identities",
                                           _ok("identities", paged(ref("Identity"))), params=LIST,
                                           errors="400 401 500")),
@@ -185,7 +206,10 @@ def _webhooks() -> dict[str, Any]:
 def oneall_document(server: str) -> dict[str, Any]:
     components = {
         "securitySchemes": {"basic": {"type": "http", "scheme": "basic",
-                                      "description": "User name: the site's public key; password: its private key."}},
+                                      "description": "User name: the site's public key; password: its private key."},
+                            "publishToken": {"type": "apiKey", "in": "header", "name": "Authorization",
+                                             "description": "`OneAllPublishToken <key>`: a user's publish token, "
+                                                            "for publishing for that user only."}},
         "parameters": PARAMETERS,
         "schemas": oneall_schemas.schemas(),
         "responses": _error_responses(),

@@ -61,6 +61,11 @@ def enveloped(key: str, data: Schema, example: Any = None) -> Schema:
     return out
 
 
+def enveloped_many(data: dict[str, Schema]) -> Schema:
+    """`{"response": {"request": …, "result": {"data": {…}}}}` with several keys under data."""
+    return obj({"response": obj({"request": ref("RequestNode"), "result": obj({"data": obj(data)})})})
+
+
 def paged(item: Schema) -> Schema:
     return obj({"pagination": ref("Pagination"), "count": INTEGER, "entries": array(item)})
 
@@ -79,10 +84,16 @@ def _identity() -> Schema:
 
 def _user(with_identity: bool = False) -> Schema:
     properties = {"user_token": STRING, "date_creation": RFC2822, "date_last_update": RFC2822,
-                  "identities": array(ref("Identity"))}
+                  "identities": array(ref("Identity")), "publish_token": ref("PublishToken")}
     if with_identity:
         properties["identity"] = ref("Identity")
-    return obj(properties)
+    return obj(properties, optional=() if with_identity else ("publish_token",),
+               description="`publish_token` (a fresh one) when one user is read or imported, not in lists.")
+
+
+def _publish_token() -> Schema:
+    return obj({"key": string("Sent as `Authorization: OneAllPublishToken <key>`."), "date_creation": RFC2822,
+                "date_expiration": RFC2822}, description="Lets an app publish for this user only, until it expires.")
 
 
 def _provider() -> Schema:
@@ -118,9 +129,10 @@ def _message_summary() -> Schema:
     return obj({"sharing_message_token": STRING, "date_creation": RFC2822, "date_last_published": RFC2822})
 
 
-def _message() -> Schema:
+def _message(publications_as_array: bool = False) -> Schema:
     summary = _message_summary()["properties"]
-    return obj({**summary, "parts": ref("MessageParts"), "publications": listed(ref("Publication"))})
+    publications = array(ref("Publication")) if publications_as_array else listed(ref("Publication"))
+    return obj({**summary, "parts": ref("MessageParts"), "publications": publications})
 
 
 def _shorturl(details: bool = False) -> Schema:
@@ -204,6 +216,8 @@ def _bodies() -> dict[str, Schema]:
     }
     message = {"oneOf": [open_obj({**target, "parts": parts}, ("publish_for_identity",)),
                          open_obj({**target, "parts": parts}, ("publish_for_user",))]}
+    providers = {"anyOf": [array(string(maxLength=64), minItems=1, maxItems=50), string(maxLength=64)],
+                 "description": "Provider keys; one plain string is read as a list of one."}
     republish = {"oneOf": [open_obj(target, ("publish_for_identity",)), open_obj(target, ("publish_for_user",))]}
     source = open_obj({
         "key": string("The provider: mastodon, bluesky, …", maxLength=64),
@@ -214,6 +228,7 @@ def _bodies() -> dict[str, Schema]:
     return {
         "PublishRequest": body("sharing_message", message),
         "RepublishRequest": body("sharing_message", republish),
+        "UserPublishRequest": body("message", open_obj({"parts": parts, "providers": providers})),
         "ImportRequest": body("user", open_obj({"user_token": string(maxLength=64),
                                                 "identity": open_obj({"source": source})}, ("user_token",))),
         "ShortUrlRequest": body("shorturl", open_obj({"original_url": string(format="uri", maxLength=4096)})),
@@ -236,7 +251,8 @@ def schemas() -> dict[str, Schema]:
         "Identity": _identity(), "User": _user(), "ImportedUser": _user(with_identity=True),
         "Provider": _provider(), "MessageParts": _parts(), "Publication": _publication(),
         "TrackedUrl": obj({"shorturl_token": STRING, "original_url": STRING, "short_url": STRING}),
-        "MessageSummary": _message_summary(), "Message": _message(),
+        "MessageSummary": _message_summary(), "Message": _message(), "MobileMessage": _message(True),
+        "PublishToken": _publish_token(),
         "ShortUrl": _shorturl(), "ShortUrlDetails": _shorturl(details=True),
         "SnapshotInitiated": _snapshot("initiated"), "SnapshotSummary": _snapshot("summary"),
         "SnapshotDetails": _snapshot("details"), "PublicationSnapshotEntry": _publication_snapshot_entry(),
