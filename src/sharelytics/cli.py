@@ -13,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-from sharelytics import cli_links, cli_sandbox
+from sharelytics import cli_links, cli_oneall, cli_sandbox
 from sharelytics.config import ENV_PREFIX, SETTINGS, Settings, SettingsError, ensure_secret, load_settings
 
 # Plain (click) help and errors rather than Rich panels: stable for docs/cli.md, readable in logs and scripts.
@@ -29,6 +29,8 @@ app.add_typer(tools_app, name="tools")
 app.add_typer(cli_sandbox.app, name="sandbox")
 app.add_typer(cli_links.patterns_app, name="patterns")
 app.add_typer(cli_links.conversions_app, name="conversions")
+app.add_typer(cli_oneall.users_app, name="users")
+app.add_typer(cli_oneall.identities_app, name="identities")
 
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, delete, select
+from sqlalchemy import Connection, Engine, Select, delete, or_, select
 
 from sharelytics.core.sharing.errors import IdentityNotFound
 from sharelytics.core.sharing.model import Identity
@@ -59,10 +59,18 @@ def get_identity(engine: Engine, project_id: int, token: str) -> Identity:
         return load_identity(conn, project_id, token)
 
 
-def list_identities(engine: Engine, project_id: int, request: PageRequest) -> Page[Identity]:
+def list_identities(engine: Engine, project_id: int, request: PageRequest, *, provider: str | None = None,
+                    account: str | None = None) -> Page[Identity]:
+    """A page of the project's identities; operators narrow it to a network and to accounts whose user name or
+    display name contains `account` (case-insensitive), to find whom a request to be forgotten is about."""
+    query = identity_query().where(identities.c.project_id == project_id)
+    if provider:
+        query = query.where(identities.c.provider == provider.strip().lower())
+    if account:
+        query = query.where(or_(identities.c.username.icontains(account, autoescape=True),
+                                identities.c.display_name.icontains(account, autoescape=True)))
     with read_only(engine).connect() as conn:
-        rows, total = fetch_page(conn, identity_query().where(identities.c.project_id == project_id),
-                                 identities.c.created_at, identities.c.id, request)
+        rows, total = fetch_page(conn, query, identities.c.created_at, identities.c.id, request)
     return Page(request, [identity_from_row(r) for r in rows], total)
 
 
