@@ -1,8 +1,7 @@
 """What every OneAll request does around its one core call: authenticate, count it against the key's hourly budget
-(the budget is kept on request.state; routes.py puts its RateLimit headers on whatever the answer is), read the
-`{"request": …}` body (JSON
-under any content type, or none: the curl examples label raw JSON as a form, the Node SDK sends no Content-Type),
-read pagination and `confirm_deletion`, and run the core off the event loop."""
+(kept on request.state: routes.py puts its RateLimit headers on whatever the answer is), read the `{"request": …}`
+body (JSON under any content type, or none: the curl examples label raw JSON as a form, the Node SDK sends no
+Content-Type), read pagination and `confirm_deletion`, and run the core off the event loop."""
 
 from __future__ import annotations
 
