@@ -130,12 +130,22 @@ def test_the_links_list_is_paged(signed_in: TestClient, links: list[Link]) -> No
 def test_a_link_page_has_its_charts_and_share_tree(signed_in: TestClient, links: list[Link]) -> None:
     root, child, _ = links
     page = signed_in.get(f"/dashboard/links/{root.awesm_id}").text
-    assert page.count("<svg") == 8
+    assert page.count('class="chart-frame"') == 1  # clicks over time
+    assert page.count('<table class="bars"') == 7  # humans/bots/previews, 5 breakdowns, reshares
     assert "<title>humans: 3 clicks</title>" in page and "<title>t.co: 3 clicks</title>" in page
     assert "<title>facebook-post: 1 clicks</title>" in page  # the reshare's click, by its channel
     assert f'href="/dashboard/links/{child.awesm_id}"' in page
     child_page = signed_in.get(f"/dashboard/links/{child.awesm_id}", params={"period": "1d"}).text
     assert f'href="/dashboard/links/{root.awesm_id}"' in child_page  # its lineage
+
+
+def test_breakdowns_show_no_zero_rows_for_bots_and_previews(signed_in: TestClient, links: list[Link]) -> None:
+    page = signed_in.get(f"/dashboard/links/{links[0].awesm_id}").text
+    browsers = re.search(r'<table class="bars" aria-label="Clicks by browsers">(.*?)</table>', page, re.DOTALL)
+    assert browsers and re.findall(r'<th scope="row"[^>]*>([^<]+)</th>', browsers.group(1)) == ["Firefox"]
+    assert "Googlebot" not in page and "Slackbot" not in page  # only in the counts of bots and link previews
+    assert re.findall(r'<td class="n">(\d+)</td>', browsers.group(1)) == ["3"]
+    assert "<title>bots: 1 clicks</title>" in page and "<title>link previews: 2 clicks</title>" in page
 
 
 def test_campaigns_and_tools(signed_in: TestClient, links: list[Link], project: ProjectFixture) -> None:

@@ -76,7 +76,11 @@ async def links_list(request: Request) -> Response:
 
 
 def _breakdown_rows(report: Report) -> list[tuple[str, float]]:
-    return [(str(g.value) if g.value not in (None, "") else "(none)", float(g.metrics.clicks)) for g in report.groups]
+    """Human clicks per value. A value only bots or link previews had (Googlebot as a browser, Spider as a device)
+    has no human click: it is left out, not shown as a zero row; those are counted in the humans, bots and link
+    previews panel. Groups come sorted by human clicks, so dropping them loses no row of the top ones."""
+    return [(str(g.value) if g.value not in (None, "") else "(none)", float(g.metrics.clicks))
+            for g in report.groups if g.metrics.clicks > 0]
 
 
 @login_required
@@ -115,7 +119,7 @@ async def link_page(request: Request) -> Response:
 
 
 def _group_rows(groups: list[Group]) -> list[tuple[str, float]]:
-    return [(str(g.value), float(g.metrics.clicks)) for g in groups if g.value is not None]
+    return [(str(g.value), float(g.metrics.clicks)) for g in groups if g.value is not None and g.metrics.clicks > 0]
 
 
 async def _grouped_page(request: Request, dimension: str, title: str) -> Response:
