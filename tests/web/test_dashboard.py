@@ -113,6 +113,24 @@ def test_the_links_list_searches_and_filters_on_the_server(signed_in: TestClient
     assert "No links match" in signed_in.get("/dashboard/links", params={"q": "100%_nothing"}).text
 
 
+@pytest.mark.parametrize(("params", "count"), [({}, 3), ({"channel": "facebook-post"}, 1), ({"campaign": "launch"}, 1),
+                                               ({"tag": "blue"}, 1), ({"q": "example.com"}, 2),
+                                               ({"q": "nothing like it"}, 0), ({"tool": "test-main"}, 3)])
+def test_all_time_newest_first_lists_what_the_stats_report_lists(signed_in: TestClient, links: list[Link],
+                                                                 params: dict[str, str], count: int) -> None:
+    """The default view pages the links table; a period pages the stats report: the same links, same order."""
+    def listed(extra: dict[str, str]) -> tuple[list[str], str]:
+        page = signed_in.get("/dashboard/links", params={**params, **extra}).text
+        totals = re.search(r'<p class="totals">(.*?)</p>', page, re.DOTALL)
+        assert totals
+        return re.findall(r'<td><a href="/dashboard/links/([^"]+)">', page), totals.group(1)
+
+    newest, newest_totals = listed({})
+    assert len(newest) == count
+    assert newest == listed({"period": "365d"})[0]
+    assert newest_totals == listed({"sort": "clicks"})[1]  # all time through the stats report
+
+
 def test_the_links_list_is_paged(signed_in: TestClient, links: list[Link]) -> None:
     import sharelytics.web.pages_links as pages
 
@@ -121,10 +139,13 @@ def test_the_links_list_is_paged(signed_in: TestClient, links: list[Link]) -> No
     try:
         first = signed_in.get("/dashboard/links", params={"sort": "clicks"}).text
         second = signed_in.get("/dashboard/links", params={"sort": "clicks", "page": "2"}).text
+        newest = [signed_in.get("/dashboard/links", params={"page": str(n)}).text for n in (1, 2)]
     finally:
         pages.PER_PAGE = original
     assert "Page 1 of 2" in first and links[0].awesm_id in first and links[2].awesm_id not in first
     assert "Page 2 of 2" in second and links[2].awesm_id in second
+    assert "Page 1 of 2" in newest[0] and "Page 2 of 2" in newest[1] and "3 found" in newest[1]
+    assert [sum(link.awesm_id + "<" in page for link in links) for page in newest] == [2, 1]
 
 
 def test_a_link_page_has_its_charts_and_share_tree(signed_in: TestClient, links: list[Link]) -> None:

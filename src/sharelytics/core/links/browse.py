@@ -5,9 +5,9 @@ The counts shown beside them come from the stats rollups (core.stats); these onl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, func, or_, select
 
 from sharelytics.core.links.model import Link
 from sharelytics.core.links.store import load_link, load_links_by_id
@@ -33,6 +33,27 @@ def search_awesm_ids(engine: Engine, project_id: int, text: str, limit: int = MA
              .order_by(links.c.created_at.desc(), links.c.id.desc()).limit(limit))
     with read_only(engine).connect() as conn:
         return list(conn.execute(query).scalars())
+
+
+# Link metadata the links list filters on by equality: each is a column of `links`.
+FILTER_COLUMNS = {"campaign": links.c.campaign, "channel": links.c.channel, "tool": links.c.tool,
+                  "tag": links.c.tag, "user_id": links.c.user_id}
+
+
+def newest_awesm_ids(engine: Engine, project_id: int, equal: Mapping[str, str], among: Sequence[str] | None,
+                     offset: int, limit: int) -> tuple[list[str], int]:
+    """One page of the project's links, latest share first (the order and ties of the Stats API's
+    sort_type=shared_at), with these metadata values and, when a search narrowed them, among these awesm_ids;
+    and how many links match. Read from the links table: the stats rollups would group every link to page them."""
+    shared_at = func.coalesce(links.c.service_postid_shared_at, links.c.created_at)  # as core/stats/shares.py
+    where = [links.c.project_id == project_id, *(FILTER_COLUMNS[name] == value for name, value in equal.items())]
+    if among is not None:
+        where.append(links.c.awesm_id.in_(list(among)))
+    page = (select(links.c.awesm_id).where(*where).order_by(shared_at.desc(), links.c.awesm_id)
+            .offset(offset).limit(limit))
+    with read_only(engine).connect() as conn:
+        total = conn.execute(select(func.count()).select_from(links).where(*where)).scalar_one()
+        return list(conn.execute(page).scalars()), int(total)
 
 
 def get_link(engine: Engine, project_id: int, awesm_id: str) -> Link | None:
