@@ -53,8 +53,8 @@ async def account_valid(request: Request) -> bool:
     """A session of a dashboard account ends when the account is deleted or its password is reset: a signed
     cookie cannot be recalled, so each request checks the account's stamp (one primary-key read)."""
     account = request.session.get("account")
-    if account is None:
-        return True  # signed in with the project's keys
+    if account is None:  # signed in with the project's keys, unless an account's session predates the stamps
+        return not str(request.session.get("login", "")).startswith("user ")
     if not (isinstance(account, list) and len(account) == 2 and isinstance(account[0], int)):
         return False
     engine = request.app.state.services.engine
