@@ -56,7 +56,11 @@ def _frame(kind: str, label: str, top: float, body: list[str]) -> Markup:
                   f'</svg></div>')
 
 
-def _x_labels(labels: Sequence[str], x_of: Callable[[int], float]) -> list[str]:
+def _x_labels(labels: Sequence[str], x_of: Callable[[int], float], thin: bool = True) -> list[str]:
+    """Labels under the plot: on a time axis a few dates are enough (`thin`); categories are all named."""
+    if not thin:
+        return [f'<text class="tick" x="{x_of(i):.2f}%" y="{HEIGHT - 6}" text-anchor="middle">{escape(name)}</text>'
+                for i, name in enumerate(labels)]
     every = max(1, -(-len(labels) // MAX_X_LABELS))
     shown = [i for i in range(len(labels)) if i % every == 0]
     return [f'<text class="tick{" minor" if n % 2 else ""}" x="{x_of(i):.2f}%" y="{HEIGHT - 6}" '
@@ -137,5 +141,5 @@ def grouped_columns(label: str, labels: Sequence[str], series: Sequence[Series])
             x = i * slot + slot * 0.1 + n * width
             body.append(f'<rect class="s{n}" x="{x:.2f}%" y="{_y(s.values[i], top):.1f}" width="{width:.2f}%" '
                         f'height="{h:.1f}">{_title(name, s.values[i], s.name)}</rect>')
-    body += _x_labels(labels, lambda i: (i + 0.5) * slot)
+    body += _x_labels(labels, lambda i: (i + 0.5) * slot, thin=False)
     return _frame("grouped", label, top, body)
