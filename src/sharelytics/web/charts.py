@@ -34,7 +34,7 @@ def _nice_max(value: float) -> float:
         return 4.0
     quarter = value / 4
     magnitude = 10 ** (len(str(int(quarter))) - 1) if quarter >= 1 else 1
-    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 10):
         if quarter <= step * magnitude and float(step * magnitude).is_integer():
             return 4 * step * magnitude
     return 40.0 * magnitude
