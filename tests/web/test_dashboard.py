@@ -116,19 +116,21 @@ def test_the_links_list_searches_and_filters_on_the_server(signed_in: TestClient
 @pytest.mark.parametrize(("params", "count"), [({}, 3), ({"channel": "facebook-post"}, 1), ({"campaign": "launch"}, 1),
                                                ({"tag": "blue"}, 1), ({"q": "example.com"}, 2),
                                                ({"q": "nothing like it"}, 0), ({"tool": "test-main"}, 3)])
-def test_all_time_newest_first_lists_what_the_stats_report_lists(signed_in: TestClient, links: list[Link],
+def test_all_time_lists_what_the_stats_report_lists(signed_in: TestClient, links: list[Link],
                                                                  params: dict[str, str], count: int) -> None:
-    """The default view pages the links table; a period pages the stats report: the same links, same order."""
+    """All time pages the links table (and per-link totals); a period pages the stats report: the same links in the
+    same order (every link here was shared and clicked within the last 365 days)."""
     def listed(extra: dict[str, str]) -> tuple[list[str], str]:
         page = signed_in.get("/dashboard/links", params={**params, **extra}).text
         totals = re.search(r'<p class="totals">(.*?)</p>', page, re.DOTALL)
         assert totals
         return re.findall(r'<td><a href="/dashboard/links/([^"]+)">', page), totals.group(1)
 
-    newest, newest_totals = listed({})
-    assert len(newest) == count
-    assert newest == listed({"period": "365d"})[0]
-    assert newest_totals == listed({"sort": "clicks"})[1]  # all time through the stats report
+    for sort in ("shared_at", "clicks", "shares"):
+        all_time, totals = listed({"sort": sort})
+        assert len(all_time) == count
+        assert all_time == listed({"sort": sort, "period": "365d"})[0]
+    assert totals == listed({"sort": "clicks", "period": "365d"})[1] or not count
 
 
 def test_the_links_list_is_paged(signed_in: TestClient, links: list[Link]) -> None:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sharelytics.core.links.browse import children, get_link, lineage, newest_awesm_ids, search_awesm_ids
+from sharelytics.core.links.browse import children, get_link, lineage, all_time_page, search_awesm_ids
 from sharelytics.core.stats.model import Filter, Group, Report, StatsQuery
 from sharelytics.core.stats.report import build_report
 from sharelytics.web import charts
@@ -50,11 +50,11 @@ def _optional_period(request: Request) -> Period | None:
     return period_from(raw) if raw in PERIODS else None
 
 
-async def _newest_links(request: Request, project_id: int, equal: dict[str, str], among: tuple[str, ...] | None,
-                        page: int) -> Report:
-    """All time, latest share first: the page's links come from the links table, then only their counts from the
-    rollups. Grouping every link's all-time counts to show 25 of them took seconds on a large project."""
-    ids, total = await run_in_threadpool(newest_awesm_ids, services_of(request).engine, project_id, equal, among,
+async def _all_time_links(request: Request, project_id: int, equal: dict[str, str], among: tuple[str, ...] | None,
+                          sort: str, page: int) -> Report:
+    """All time: the page's links are picked from the links table (and the per-link totals), then only their
+    counts are read from the rollups. Grouping every link's counts to show 25 of them took seconds."""
+    ids, total = await run_in_threadpool(all_time_page, services_of(request).engine, project_id, equal, among, sort,
                                          (page - 1) * PER_PAGE, PER_PAGE)
     filters = tuple(Filter(name, (value,)) for name, value in equal.items())
     filters += (Filter("awesm_id", among),) if among is not None else ()
@@ -63,7 +63,7 @@ async def _newest_links(request: Request, project_id: int, equal: dict[str, str]
         return Report(totals.query, totals.totals, [], total, (page - 1) * PER_PAGE)
     shown = await _report(request, _ranged(project_id, None, group_by="awesm_id",
                                            filters=(Filter("awesm_id", tuple(ids)),), with_metadata=True,
-                                           sort_type="shared_at", per_page=PER_PAGE))
+                                           sort_type=sort, per_page=PER_PAGE))
     return Report(shown.query, totals.totals, shown.groups, total, (page - 1) * PER_PAGE)
 
 
@@ -80,9 +80,9 @@ async def links_list(request: Request) -> Response:
     sort = request.query_params.get("sort")
     sort = sort if sort in LINK_SORTS else "shared_at"
     page = page_number(request)
-    if period is None and sort == "shared_at":  # the default view
-        report = await _newest_links(request, viewer.project_id, {k: v for k, v in chosen.items() if v},
-                                     filters[-1].values if search else None, page)
+    if period is None:
+        report = await _all_time_links(request, viewer.project_id, {k: v for k, v in chosen.items() if v},
+                                       filters[-1].values if search else None, sort, page)
     else:
         report = await _report(request, _ranged(viewer.project_id, period, group_by="awesm_id",
                                                 filters=tuple(filters), with_metadata=True, sort_type=sort, page=page,
