@@ -81,8 +81,10 @@ async def pages(client: httpx.AsyncClient) -> dict[str, str]:
     top, middling = ranked[0], ranked[len(ranked) // 2]
     return {
         "links (newest, all time)": "/dashboard/links",
+        "links sort=clicks (all time)": "/dashboard/links?sort=clicks",
         "links sort=clicks 30d": "/dashboard/links?sort=clicks&period=30d",
         "links search q=site1": "/dashboard/links?q=site1",
+        "links channel=twitter (all time)": "/dashboard/links?channel=twitter",
         "links campaign + channel, 7d": "/dashboard/links?campaign=campaign-3&channel=twitter&period=7d",
         "links page 40": "/dashboard/links?page=40",
         "top link, 30d": f"/dashboard/links/{top}",
