@@ -11,7 +11,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sharelytics.core.links.browse import children, get_link, lineage, all_time_page, search_awesm_ids
+from sharelytics.core.links.browse import (
+    MAX_CHILDREN,
+    all_time_page,
+    children,
+    get_link,
+    lineage,
+    search_awesm_ids,
+)
+from sharelytics.core.links.model import Link
 from sharelytics.core.stats.model import Filter, Group, Report, StatsQuery
 from sharelytics.core.stats.report import build_report
 from sharelytics.web import charts
@@ -105,6 +113,20 @@ def _breakdown_rows(report: Report) -> list[tuple[str, float]]:
             for g in report.groups if g.metrics.clicks > 0]
 
 
+async def _reshare_rows(request: Request, project_id: int, period: Period, link: Link,
+                        kids: list[Link]) -> list[tuple[str, float]]:
+    """Clicks on the links shared from this one, by channel. Most links have no reshare: no query then. Named by
+    their awesm_ids the counts come from the per-link rollups (a `parent` filter reads every link's counts: 0.6 s
+    on 1M clicks); only past the share tree's limit, where the list may be cut, by `parent`."""
+    if not kids:
+        return []
+    narrowed = (Filter("awesm_id", tuple(k.awesm_id for k in kids)) if len(kids) < MAX_CHILDREN
+                else Filter("parent", (link.awesm_id,)))
+    report = await _report(request, _ranged(project_id, period, filters=(narrowed,), group_by="channel",
+                                            per_page=TOP))
+    return _breakdown_rows(report)
+
+
 @login_required
 async def link_page(request: Request) -> Response:
     viewer = current(request)
@@ -127,11 +149,10 @@ async def link_page(request: Request) -> Response:
         report = await _report(request, _ranged(viewer.project_id, period, filters=only, group_by=dimension,
                                                 per_page=TOP))
         breakdowns.append((title, charts.bars(f"Clicks by {title.lower()}", _breakdown_rows(report))))
-    reshares = await _report(request, _ranged(viewer.project_id, period, filters=(Filter("parent", (link.awesm_id,)),),
-                                              group_by="channel", per_page=TOP))
-    breakdowns.append(("Reshares by channel", charts.bars("Clicks on reshares by channel", _breakdown_rows(reshares))))
-    ancestors = await run_in_threadpool(lineage, engine, link)
     kids = await run_in_threadpool(children, engine, link)
+    reshares = await _reshare_rows(request, viewer.project_id, period, link, kids)
+    breakdowns.append(("Reshares by channel", charts.bars("Clicks on reshares by channel", reshares)))
+    ancestors = await run_in_threadpool(lineage, engine, link)
     return render(request, "link.html", {
         "link": link, "period": period, "periods": PERIODS, "totals": overall.totals, "timeline": timeline,
         "breakdowns": breakdowns, "ancestors": ancestors, "children": kids,
