@@ -107,6 +107,8 @@ def test_the_links_list_counts_humans_bots_and_previews(signed_in: TestClient, l
 
 def test_the_links_list_searches_and_filters_on_the_server(signed_in: TestClient, links: list[Link]) -> None:
     found = signed_in.get("/dashboard/links", params={"q": "EXAMPLE.ORG"}).text
+    choices = re.findall(r'<option ?(?:selected)?>([^<]+)</option>', found)  # the filters' drop-downs
+    assert choices == ["launch", "copypaste", "facebook-post", "twitter", "test-main"]
     assert links[2].awesm_id in found and links[0].awesm_id not in found
     by_campaign = signed_in.get("/dashboard/links", params={"campaign": "launch", "period": "7d"}).text
     assert links[0].awesm_id in by_campaign and links[1].awesm_id not in by_campaign

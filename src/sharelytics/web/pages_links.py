@@ -15,6 +15,7 @@ from sharelytics.core.links.browse import (
     MAX_CHILDREN,
     all_time_page,
     children,
+    common_values,
     get_link,
     lineage,
     search_awesm_ids,
@@ -96,9 +97,9 @@ async def links_list(request: Request) -> Response:
                                                 filters=tuple(filters), with_metadata=True, sort_type=sort, page=page,
                                                 per_page=PER_PAGE))
     choices = {}
-    for name in FILTER_CHOICES:
-        grouped = await _report(request, _ranged(viewer.project_id, None, group_by=name, per_page=100))
-        choices[name] = sorted(str(g.value) for g in grouped.groups if g.value is not None)
+    for name in FILTER_CHOICES:  # from the links themselves: grouping all-time counts took 0.2 s on 1M clicks
+        found = await run_in_threadpool(common_values, services_of(request).engine, viewer.project_id, name)
+        choices[name] = sorted(found)
     params = {**chosen, "q": search, "sort": sort, "period": period.key if period else ""}
     pages = max(1, -(-report.total_results // PER_PAGE))
     return render(request, "links.html", {"report": report, "params": params, "choices": choices, "page": page,

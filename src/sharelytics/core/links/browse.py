@@ -40,6 +40,15 @@ FILTER_COLUMNS = {"campaign": links.c.campaign, "channel": links.c.channel, "too
                   "tag": links.c.tag, "user_id": links.c.user_id}
 
 
+def common_values(engine: Engine, project_id: int, name: str, limit: int = 100) -> list[str]:
+    """The values of a metadata column most used by the project's links (up to `limit`), for filter choices."""
+    column = FILTER_COLUMNS[name]
+    query = (select(column).where(links.c.project_id == project_id, column.is_not(None)).group_by(column)
+             .order_by(func.count().desc(), column).limit(limit))
+    with read_only(engine).connect() as conn:
+        return [str(value) for value in conn.execute(query).scalars()]
+
+
 def all_time_page(engine: Engine, project_id: int, equal: Mapping[str, str], among: Sequence[str] | None,
                   sort: str, offset: int, limit: int) -> tuple[list[str], int]:
     """One page of the project's links over all time, in the Stats API's order for `sort` (shared_at: latest
