@@ -31,6 +31,7 @@ from sharelytics.redirect import RedirectApp
 from sharelytics.logs import RequestLog, configure_json_logging
 from sharelytics.web.dashboard import dashboard_routes
 from sharelytics.web.metrics_route import metrics_routes
+from sharelytics.web.signin_limit import SignInLimiter
 from sharelytics.web.widgets import widget_routes
 from sharelytics.storage.engine import make_engine
 
@@ -48,6 +49,7 @@ class Services:
     link_cache: LinkCache
     create_limiter: CreateRateLimiter
     oneall_limiter: OneAllRateLimiter
+    signin_limiter: SignInLimiter  # the dashboard's failed sign-ins, per account and per address
     pipeline: ClickPipeline | None = field(default=None)
     # The provider adapters the OneAll API publishes through (tests swap in one with fast retries).
     providers: ProviderRegistry = field(default_factory=default_registry)
@@ -66,6 +68,7 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         link_cache=LinkCache(engine, size=settings.link_cache_size, ttl=settings.link_cache_ttl),
         create_limiter=CreateRateLimiter(settings),
         oneall_limiter=OneAllRateLimiter(settings),
+        signin_limiter=SignInLimiter(settings),
         # X, Facebook and LinkedIn have no idempotency header: attempts are remembered on disk, across restarts.
         providers=default_registry(
             idempotency=SqliteIdempotencyStore(settings.data_path / "provider-idempotency.sqlite3")

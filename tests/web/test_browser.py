@@ -81,6 +81,12 @@ def test_the_dashboard_in_a_browser(demo: Demo, page: Any, tmp_path: Path) -> No
     page.locator("#timeline svg.chart rect").first.hover()
     assert page.locator(".tip").inner_text()  # the script's tooltip
     page.screenshot(path=str(shots / "link.png"), full_page=True)
+    for width in (1100, 400):  # chart text keeps its size in a wide page and on a phone alike
+        page.set_viewport_size({"width": width, "height": 760})
+        for selector in ("#timeline svg text.tick", "#classes table.bars th", "#classes table.bars td.n"):
+            box = page.locator(selector).first.bounding_box()
+            assert box is not None and 11 <= box["height"] <= 24, (width, selector, box)
+    page.set_viewport_size({"width": 1100, "height": 760})
 
     page.click("nav a:has-text('Messages')")
     page.locator("#messages tbody tr a").first.click()

@@ -107,10 +107,32 @@ def test_the_links_list_counts_humans_bots_and_previews(signed_in: TestClient, l
 
 def test_the_links_list_searches_and_filters_on_the_server(signed_in: TestClient, links: list[Link]) -> None:
     found = signed_in.get("/dashboard/links", params={"q": "EXAMPLE.ORG"}).text
+    choices = re.findall(r'<option ?(?:selected)?>([^<]+)</option>', found)  # the filters' drop-downs
+    assert choices == ["launch", "copypaste", "facebook-post", "twitter", "test-main"]
     assert links[2].awesm_id in found and links[0].awesm_id not in found
     by_campaign = signed_in.get("/dashboard/links", params={"campaign": "launch", "period": "7d"}).text
     assert links[0].awesm_id in by_campaign and links[1].awesm_id not in by_campaign
     assert "No links match" in signed_in.get("/dashboard/links", params={"q": "100%_nothing"}).text
+
+
+@pytest.mark.parametrize(("params", "count"), [({}, 3), ({"channel": "facebook-post"}, 1), ({"campaign": "launch"}, 1),
+                                               ({"tag": "blue"}, 1), ({"q": "example.com"}, 2),
+                                               ({"q": "nothing like it"}, 0), ({"tool": "test-main"}, 3)])
+def test_all_time_lists_what_the_stats_report_lists(signed_in: TestClient, links: list[Link],
+                                                                 params: dict[str, str], count: int) -> None:
+    """All time pages the links table (and per-link totals); a period pages the stats report: the same links in the
+    same order (every link here was shared and clicked within the last 365 days)."""
+    def listed(extra: dict[str, str]) -> tuple[list[str], str]:
+        page = signed_in.get("/dashboard/links", params={**params, **extra}).text
+        totals = re.search(r'<p class="totals">(.*?)</p>', page, re.DOTALL)
+        assert totals
+        return re.findall(r'<td><a href="/dashboard/links/([^"]+)">', page), totals.group(1)
+
+    for sort in ("shared_at", "clicks", "shares"):
+        all_time, totals = listed({"sort": sort})
+        assert len(all_time) == count
+        assert all_time == listed({"sort": sort, "period": "365d"})[0]
+    assert totals == listed({"sort": "clicks", "period": "365d"})[1] or not count
 
 
 def test_the_links_list_is_paged(signed_in: TestClient, links: list[Link]) -> None:
@@ -121,21 +143,34 @@ def test_the_links_list_is_paged(signed_in: TestClient, links: list[Link]) -> No
     try:
         first = signed_in.get("/dashboard/links", params={"sort": "clicks"}).text
         second = signed_in.get("/dashboard/links", params={"sort": "clicks", "page": "2"}).text
+        newest = [signed_in.get("/dashboard/links", params={"page": str(n)}).text for n in (1, 2)]
     finally:
         pages.PER_PAGE = original
     assert "Page 1 of 2" in first and links[0].awesm_id in first and links[2].awesm_id not in first
     assert "Page 2 of 2" in second and links[2].awesm_id in second
+    assert "Page 1 of 2" in newest[0] and "Page 2 of 2" in newest[1] and "3 found" in newest[1]
+    assert [sum(link.awesm_id + "<" in page for link in links) for page in newest] == [2, 1]
 
 
 def test_a_link_page_has_its_charts_and_share_tree(signed_in: TestClient, links: list[Link]) -> None:
     root, child, _ = links
     page = signed_in.get(f"/dashboard/links/{root.awesm_id}").text
-    assert page.count("<svg") == 8
+    assert page.count('class="chart-frame"') == 1  # clicks over time
+    assert page.count('<table class="bars"') == 7  # humans/bots/previews, 5 breakdowns, reshares
     assert "<title>humans: 3 clicks</title>" in page and "<title>t.co: 3 clicks</title>" in page
     assert "<title>facebook-post: 1 clicks</title>" in page  # the reshare's click, by its channel
     assert f'href="/dashboard/links/{child.awesm_id}"' in page
     child_page = signed_in.get(f"/dashboard/links/{child.awesm_id}", params={"period": "1d"}).text
     assert f'href="/dashboard/links/{root.awesm_id}"' in child_page  # its lineage
+
+
+def test_breakdowns_show_no_zero_rows_for_bots_and_previews(signed_in: TestClient, links: list[Link]) -> None:
+    page = signed_in.get(f"/dashboard/links/{links[0].awesm_id}").text
+    browsers = re.search(r'<table class="bars" aria-label="Clicks by browsers">(.*?)</table>', page, re.DOTALL)
+    assert browsers and re.findall(r'<th scope="row"[^>]*>([^<]+)</th>', browsers.group(1)) == ["Firefox"]
+    assert "Googlebot" not in page and "Slackbot" not in page  # only in the counts of bots and link previews
+    assert re.findall(r'<td class="n">(\d+)</td>', browsers.group(1)) == ["3"]
+    assert "<title>bots: 1 clicks</title>" in page and "<title>link previews: 2 clicks</title>" in page
 
 
 def test_campaigns_and_tools(signed_in: TestClient, links: list[Link], project: ProjectFixture) -> None:

@@ -47,7 +47,8 @@ class RateBudget:
 UNLIMITED = RateBudget(allowed=True, limit=0, remaining=0, reset_seconds=0)
 
 
-def _storage(settings: Settings) -> Storage:
+def limit_storage(settings: Settings) -> Storage:
+    """Where `limits` counts: process memory, or Redis (shared by every process) when `redis_url` is set."""
     if settings.redis_url:
         return storage_from_string(settings.redis_url)  # type: ignore[return-value]
     return MemoryStorage()
@@ -60,7 +61,7 @@ class KeyRateLimiter:
 
     def __init__(self, settings: Settings, default_limit: int) -> None:
         self.default_limit = default_limit
-        self._limiter = MovingWindowRateLimiter(_storage(settings))
+        self._limiter = MovingWindowRateLimiter(limit_storage(settings))
 
     def limit_for(self, project_limit: int | None) -> int:
         return self.default_limit if project_limit is None else project_limit

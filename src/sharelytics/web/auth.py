@@ -10,9 +10,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+
+from sharelytics.core.accounts.users import current_stamp
 
 SESSION_SECONDS = 12 * 3600  # a signed cookie cannot be revoked one by one: keep its life short
 SESSION_COOKIE = "sharelytics_dashboard"
@@ -34,11 +38,27 @@ def viewer(request: Request) -> Viewer | None:
     return Viewer(project_id, str(session.get("project_name", "")), str(session.get("login", "")))
 
 
-def sign_in(request: Request, project_id: int, project_name: str, login: str) -> None:
+def sign_in(request: Request, project_id: int, project_name: str, login: str,
+            account: tuple[int, str] | None = None) -> None:
+    """`account`: the dashboard account's id and stamp, checked again at every request (see account_valid)."""
     # A new session (and CSRF token) at sign-in: nothing from before authentication carries over.
     request.session.clear()
     request.session.update(project_id=project_id, project_name=project_name, login=login, started=int(time.time()),
                            csrf=secrets.token_urlsafe(32))
+    if account is not None:
+        request.session["account"] = list(account)
+
+
+async def account_valid(request: Request) -> bool:
+    """A session of a dashboard account ends when the account is deleted or its password is reset: a signed
+    cookie cannot be recalled, so each request checks the account's stamp (one primary-key read)."""
+    account = request.session.get("account")
+    if account is None:  # signed in with the project's keys, unless an account's session predates the stamps
+        return not str(request.session.get("login", "")).startswith("user ")
+    if not (isinstance(account, list) and len(account) == 2 and isinstance(account[0], int)):
+        return False
+    engine = request.app.state.services.engine
+    return await run_in_threadpool(current_stamp, engine, account[0]) == account[1]
 
 
 def sign_out(request: Request) -> None:
@@ -66,13 +86,11 @@ async def csrf_ok(request: Request) -> bool:
 def login_required(handler: Handler) -> Handler:
     @wraps(handler)
     async def guarded(request: Request) -> Response:
+        if viewer(request) is not None and not await account_valid(request):
+            request.session.clear()  # the account was deleted, or its password reset, since this session began
         if viewer(request) is None:
-            from starlette.responses import RedirectResponse
-
             base = request.scope.get("root_path", "")
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            from urllib.parse import quote
-
             return RedirectResponse(f"{base}/login?next={quote(target, safe='')}", status_code=303)
         return await handler(request)
 

@@ -40,20 +40,41 @@ async def login_form(request: Request) -> Response:
                                           "method": "account"})
 
 
-async def _authenticate(request: Request, method: str, form: object) -> tuple[int, str, str] | None:
+SignedIn = tuple[int, str, str, "tuple[int, str] | None"]  # project id and name, how, the account's id and stamp
+
+
+def _account_tried(method: str, form: object) -> str:
+    """What the sign-in rate limit counts failures against: the user name, or the key, tried."""
+    if method == "awesm":
+        return "awesm:" + _form_value(form, "api_key")
+    if method == "oneall":
+        return "oneall:" + _form_value(form, "public_key")
+    return "account:" + _form_value(form, "username").lower()
+
+
+async def _authenticate(request: Request, method: str, form: object) -> SignedIn | None:
     engine = services_of(request).engine
     if method == "awesm":
         project = await run_in_threadpool(project_by_awesm_key, engine, _form_value(form, "api_key"))
-        return (project.id, project.name, "awe.sm API key") if project else None
+        return (project.id, project.name, "awe.sm API key", None) if project else None
     if method == "oneall":
         project = await run_in_threadpool(project_by_oneall_keys, engine, _form_value(form, "public_key"),
                                           _form_value(form, "private_key"))
-        return (project.id, project.name, "OneAll keys") if project else None
+        return (project.id, project.name, "OneAll keys", None) if project else None
     user = await run_in_threadpool(authenticate, engine, _form_value(form, "username"), _form_value(form, "password"))
     if user is None:
         return None
     project = await run_in_threadpool(get_project, engine, user.project_id)
-    return project.id, project.name, f"user {user.username}"
+    return project.id, project.name, f"user {user.username}", (user.id, user.stamp)
+
+
+def _too_many(request: Request, target: str, method: str, retry_after: int) -> Response:
+    minutes = max(1, -(-retry_after // 60))
+    answer = render(request, "login.html", {"next": target, "method": method, "error": (
+        f"Too many failed sign-ins. Please wait {minutes} minute{'s' if minutes > 1 else ''} and try again.")},
+        status=429)
+    answer.headers["Retry-After"] = str(retry_after)
+    return answer
 
 
 async def login_submit(request: Request) -> Response:
@@ -63,9 +84,15 @@ async def login_submit(request: Request) -> Response:
     form = await request.form()
     method = _form_value(form, "method")
     method = method if method in METHODS else "account"
-    found = await _authenticate(request, method, form)
     target = _next(request, form.get("next"))
+    limiter = services_of(request).signin_limiter
+    tried, address = _account_tried(method, form), request.client.host if request.client else ""
+    wait = limiter.retry_after(tried, address)
+    if wait is not None:  # refused before any key lookup or password hash: a guesser learns nothing, costs nothing
+        return _too_many(request, target, method, wait)
+    found = await _authenticate(request, method, form)
     if found is None:
+        limiter.failed(tried, address)
         return render(request, "login.html", {"next": target, "method": method,
                                               "error": "Those credentials were not accepted."}, status=401)
     sign_in(request, *found)

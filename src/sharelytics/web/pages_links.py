@@ -11,7 +11,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sharelytics.core.links.browse import children, get_link, lineage, search_awesm_ids
+from sharelytics.core.links.browse import (
+    MAX_CHILDREN,
+    all_time_page,
+    children,
+    common_values,
+    get_link,
+    lineage,
+    search_awesm_ids,
+)
+from sharelytics.core.links.model import Link
 from sharelytics.core.stats.model import Filter, Group, Report, StatsQuery
 from sharelytics.core.stats.report import build_report
 from sharelytics.web import charts
@@ -50,6 +59,23 @@ def _optional_period(request: Request) -> Period | None:
     return period_from(raw) if raw in PERIODS else None
 
 
+async def _all_time_links(request: Request, project_id: int, equal: dict[str, str], among: tuple[str, ...] | None,
+                          sort: str, page: int) -> Report:
+    """All time: the page's links are picked from the links table (and the per-link totals), then only their
+    counts are read from the rollups. Grouping every link's counts to show 25 of them took seconds."""
+    ids, total = await run_in_threadpool(all_time_page, services_of(request).engine, project_id, equal, among, sort,
+                                         (page - 1) * PER_PAGE, PER_PAGE)
+    filters = tuple(Filter(name, (value,)) for name, value in equal.items())
+    filters += (Filter("awesm_id", among),) if among is not None else ()
+    totals = await _report(request, _ranged(project_id, None, filters=filters))
+    if not ids:
+        return Report(totals.query, totals.totals, [], total, (page - 1) * PER_PAGE)
+    shown = await _report(request, _ranged(project_id, None, group_by="awesm_id",
+                                           filters=(Filter("awesm_id", tuple(ids)),), with_metadata=True,
+                                           sort_type=sort, per_page=PER_PAGE))
+    return Report(shown.query, totals.totals, shown.groups, total, (page - 1) * PER_PAGE)
+
+
 @login_required
 async def links_list(request: Request) -> Response:
     viewer = current(request)
@@ -63,12 +89,17 @@ async def links_list(request: Request) -> Response:
     sort = request.query_params.get("sort")
     sort = sort if sort in LINK_SORTS else "shared_at"
     page = page_number(request)
-    report = await _report(request, _ranged(viewer.project_id, period, group_by="awesm_id", filters=tuple(filters),
-                                            with_metadata=True, sort_type=sort, page=page, per_page=PER_PAGE))
+    if period is None:
+        report = await _all_time_links(request, viewer.project_id, {k: v for k, v in chosen.items() if v},
+                                       filters[-1].values if search else None, sort, page)
+    else:
+        report = await _report(request, _ranged(viewer.project_id, period, group_by="awesm_id",
+                                                filters=tuple(filters), with_metadata=True, sort_type=sort, page=page,
+                                                per_page=PER_PAGE))
     choices = {}
-    for name in FILTER_CHOICES:
-        grouped = await _report(request, _ranged(viewer.project_id, None, group_by=name, per_page=100))
-        choices[name] = sorted(str(g.value) for g in grouped.groups if g.value is not None)
+    for name in FILTER_CHOICES:  # from the links themselves: grouping all-time counts took 0.2 s on 1M clicks
+        found = await run_in_threadpool(common_values, services_of(request).engine, viewer.project_id, name)
+        choices[name] = sorted(found)
     params = {**chosen, "q": search, "sort": sort, "period": period.key if period else ""}
     pages = max(1, -(-report.total_results // PER_PAGE))
     return render(request, "links.html", {"report": report, "params": params, "choices": choices, "page": page,
@@ -76,7 +107,25 @@ async def links_list(request: Request) -> Response:
 
 
 def _breakdown_rows(report: Report) -> list[tuple[str, float]]:
-    return [(str(g.value) if g.value not in (None, "") else "(none)", float(g.metrics.clicks)) for g in report.groups]
+    """Human clicks per value. A value only bots or link previews had (Googlebot as a browser, Spider as a device)
+    has no human click: it is left out, not shown as a zero row; those are counted in the humans, bots and link
+    previews panel. Groups come sorted by human clicks, so dropping them loses no row of the top ones."""
+    return [(str(g.value) if g.value not in (None, "") else "(none)", float(g.metrics.clicks))
+            for g in report.groups if g.metrics.clicks > 0]
+
+
+async def _reshare_rows(request: Request, project_id: int, period: Period, link: Link,
+                        kids: list[Link]) -> list[tuple[str, float]]:
+    """Clicks on the links shared from this one, by channel. Most links have no reshare: no query then. Named by
+    their awesm_ids the counts come from the per-link rollups (a `parent` filter reads every link's counts: 0.6 s
+    on 1M clicks); only past the share tree's limit, where the list may be cut, by `parent`."""
+    if not kids:
+        return []
+    narrowed = (Filter("awesm_id", tuple(k.awesm_id for k in kids)) if len(kids) < MAX_CHILDREN
+                else Filter("parent", (link.awesm_id,)))
+    report = await _report(request, _ranged(project_id, period, filters=(narrowed,), group_by="channel",
+                                            per_page=TOP))
+    return _breakdown_rows(report)
 
 
 @login_required
@@ -101,11 +150,10 @@ async def link_page(request: Request) -> Response:
         report = await _report(request, _ranged(viewer.project_id, period, filters=only, group_by=dimension,
                                                 per_page=TOP))
         breakdowns.append((title, charts.bars(f"Clicks by {title.lower()}", _breakdown_rows(report))))
-    reshares = await _report(request, _ranged(viewer.project_id, period, filters=(Filter("parent", (link.awesm_id,)),),
-                                              group_by="channel", per_page=TOP))
-    breakdowns.append(("Reshares by channel", charts.bars("Clicks on reshares by channel", _breakdown_rows(reshares))))
-    ancestors = await run_in_threadpool(lineage, engine, link)
     kids = await run_in_threadpool(children, engine, link)
+    reshares = await _reshare_rows(request, viewer.project_id, period, link, kids)
+    breakdowns.append(("Reshares by channel", charts.bars("Clicks on reshares by channel", reshares)))
+    ancestors = await run_in_threadpool(lineage, engine, link)
     return render(request, "link.html", {
         "link": link, "period": period, "periods": PERIODS, "totals": overall.totals, "timeline": timeline,
         "breakdowns": breakdowns, "ancestors": ancestors, "children": kids,
@@ -115,7 +163,7 @@ async def link_page(request: Request) -> Response:
 
 
 def _group_rows(groups: list[Group]) -> list[tuple[str, float]]:
-    return [(str(g.value), float(g.metrics.clicks)) for g in groups if g.value is not None]
+    return [(str(g.value), float(g.metrics.clicks)) for g in groups if g.value is not None and g.metrics.clicks > 0]
 
 
 async def _grouped_page(request: Request, dimension: str, title: str) -> Response:

@@ -24,7 +24,7 @@
   // Chart marks carry a <title>; show it at once in a tooltip instead of after the browser's delay.
   var tip = null;
   document.addEventListener("mousemove", function (event) {
-    var mark = event.target.closest && event.target.closest("svg.chart rect, svg.chart circle");
+    var mark = event.target.closest && event.target.closest("svg.chart rect, svg.chart circle, svg.bar rect");
     var title = mark && mark.querySelector("title");
     if (!title) { if (tip) { tip.remove(); tip = null; } return; }
     if (!tip) { tip = document.createElement("div"); tip.className = "tip"; document.body.appendChild(tip); }
