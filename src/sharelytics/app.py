@@ -18,6 +18,7 @@ from sharelytics.api.awesm.routes import awesm_routes
 from sharelytics.api.oneall.routes import oneall_routes
 from sharelytics.api.oneall.snapshot_render import pingback_body
 from sharelytics.api.openapi.routes import openapi_routes
+from sharelytics.api.create_queue import CreateQueue
 from sharelytics.api.ratelimit import CreateRateLimiter
 from sharelytics.config import Settings, ensure_secret, load_settings
 from sharelytics.core.clicks.journal import ClickJournal
@@ -47,6 +48,7 @@ class Services:
     journal: ClickJournal
     link_cache: LinkCache
     create_limiter: CreateRateLimiter
+    creates: CreateQueue  # single-link creates, group-committed
     pipeline: ClickPipeline | None = field(default=None)
     # The provider adapters the OneAll API publishes through (tests swap in one with fast retries).
     providers: ProviderRegistry = field(default_factory=default_registry)
@@ -64,6 +66,7 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         journal=ClickJournal(settings.journal_dir, segment_bytes=settings.journal_segment_bytes),
         link_cache=LinkCache(engine, size=settings.link_cache_size, ttl=settings.link_cache_ttl),
         create_limiter=CreateRateLimiter(settings),
+        creates=CreateQueue(engine),
         # X, Facebook and LinkedIn have no idempotency header: attempts are remembered on disk, across restarts.
         providers=default_registry(
             idempotency=SqliteIdempotencyStore(settings.data_path / "provider-idempotency.sqlite3")

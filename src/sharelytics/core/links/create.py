@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import Connection, Engine
 
@@ -13,7 +13,7 @@ from sharelytics.core.links.channels import service_for
 from sharelytics.core.links.domains import Domain
 from sharelytics.core.links.model import InvalidMetadata, Link, LinkError, LinkMetadata, UnknownParent
 from sharelytics.core.links.patterns import enabled_patterns, is_conversion_host, pattern_for, redirect_target
-from sharelytics.core.links.store import load_links_by_id, parent_exists, store_shared_metadata
+from sharelytics.core.links.store import SharedMetadata, parent_exists, store_shared_metadata
 from sharelytics.core.links.tools import Tool
 from sharelytics.core.projects.model import Project
 from sharelytics.core.secrets import new_base62
@@ -75,9 +75,9 @@ def check_new_link(conn: Connection, project: Project, item: NewLink) -> tuple[s
 
 
 def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item: NewLink,
-            patterns: dict[str, str]) -> int:
+            patterns: dict[str, str]) -> Link:
     url, meta, service = check_new_link(conn, project, item)
-    store_shared_metadata(conn, project.id, meta)
+    shared = store_shared_metadata(conn, project.id, meta)
     pattern = pattern_for(patterns, url)
     converts = project.conversions_enabled and is_conversion_host(url, project.conversion_domains)
     for _ in range(8):
@@ -86,8 +86,7 @@ def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item
             continue
         fields = _fields(project, tool, domain, path, url, meta, service)
         target = redirect_target(pattern, fields, url, domain.awesm_id(path) if converts else None)
-        # ON CONFLICT DO NOTHING: a taken path returns no row (no exception, so no savepoint to roll back to).
-        inserted = conn.execute(_insert_link(conn), dict(
+        values = dict(
             project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
             original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
             channel=meta.channel, service=service, tool_id=tool.id, tool=tool.label,
@@ -97,16 +96,36 @@ def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item
             service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
             user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=item.static_key,
             created_at=utcnow(),
-        )).scalar()
+        )
+        # ON CONFLICT DO NOTHING: a taken path returns no row (no exception, so no savepoint to roll back to).
+        inserted = conn.execute(_insert_link(conn), values).scalar()
         if inserted is not None:
-            return int(inserted)
+            return _link_from_values(int(inserted), domain, values, shared)
     raise LinkError("could not allocate a short path; try again")
 
 
-def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
-    patterns = enabled_patterns(conn, project.id)
-    ids = [_insert(conn, project, tool, domain, item, patterns) for item in items]
-    return load_links_by_id(conn, ids)
+def _link_from_values(link_id: int, domain: Domain, values: dict[str, Any], shared: SharedMetadata) -> Link:
+    """The link as inserted: what reading it back with its campaign and sharer joined would give, without the read."""
+    fields = {name: values[name] for name in _LINK_COLUMNS}
+    return Link(id=link_id, awesm_url=domain.awesm_url(values["path"]), domain=domain.hostname, **fields,
+                campaign_name=shared.campaign_name, campaign_description=shared.campaign_description,
+                username=shared.username, user_id_profile_url=shared.user_id_profile_url,
+                user_id_icon_url=shared.user_id_icon_url)
+
+
+_LINK_COLUMNS = (
+    "project_id", "domain_id", "awesm_id", "path", "created_at", "original_url", "redirect_url", "channel",
+    "service", "tool", "application", "parent", "sharer_id", "service_userid", "service_postid",
+    "service_postid_shared_at", "service_postid_reach", "campaign", "user_id", "tag", "notes", "tool_id",
+    "redirect_template",
+)
+
+
+def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink],
+                    patterns: dict[str, str] | None = None) -> list[Link]:
+    """The one place links are inserted. `patterns`: the project's enabled patterns when the caller has them."""
+    patterns = enabled_patterns(conn, project.id) if patterns is None else patterns
+    return [_insert(conn, project, tool, domain, item, patterns) for item in items]
 
 
 def create_links(engine: Engine, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
