@@ -29,7 +29,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import BENCH, UVICORN_FLAGS, WrkResult, ensure_wrk, free_port, run_wrk, server, stop, wait_idle
+from harness import BENCH, UVICORN_FLAGS, WrkResult, cpu_seconds, ensure_wrk, free_port, run_wrk, server, stop, wait_idle
 
 SERVERS = ("bare", "ours", "capture")
 APPS = {"bare": ["--app-dir", str(BENCH), "bare_app:app"], "ours": ["--factory", "sharelytics.app:create_app"],
@@ -126,10 +126,14 @@ def creates_only(args: argparse.Namespace) -> None:
             results = []
             for _ in range(args.rounds):
                 wait_idle([proc.pid])
+                cpu = cpu_seconds(proc.pid)
                 results.append(run_wrk(wrk, f"http://{host}/url.json", args.duration, args.connections,
                                        BENCH / "create.lua", [data.create_body], host=host))
+                # Server CPU per create moves far less with the machine's load than creates/s does.
+                per_create = (cpu_seconds(proc.pid) - cpu) / max(results[-1].requests, 1) * 1e6
                 print(f"creates: {results[-1].rps:,.0f}/s ({results[-1].requests:,} in {args.duration}s, "
-                      f"{results[-1].bad_status} non-2xx, {results[-1].socket_errors} socket errors)", flush=True)
+                      f"{results[-1].bad_status} non-2xx, {results[-1].socket_errors} socket errors; server CPU "
+                      f"{per_create:,.0f} µs per create)", flush=True)
     print(f"\ncreates via POST /url.json, median of {args.rounds}: {statistics.median(r.rps for r in results):,.0f}/s "
           f"(goal 2,000/s); wrk -t1 -c{args.connections} -d{args.duration}s; load average at the end "
           f"{os.getloadavg()[0]:.2f}")
