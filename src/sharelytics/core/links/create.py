@@ -30,13 +30,14 @@ RESERVED_PATHS = frozenset({"url", "stats", "conversions", "users", "identities"
 _INSERTS: dict[str, object] = {}
 
 
-def _insert_link(conn: Connection):  # type: ignore[no-untyped-def]
-    """INSERT … ON CONFLICT (domain_id, path) DO NOTHING RETURNING id, built once per dialect: values go in as
-    parameters, so one compiled statement serves every create."""
+def _insert_links(conn: Connection):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT (domain_id, path) DO NOTHING RETURNING id, path, built once per dialect: values go in
+    as parameters, so one compiled statement serves every create; given many rows, SQLAlchemy sends them as one
+    multi-row INSERT ("insertmanyvalues")."""
     name = conn.dialect.name
     if name not in _INSERTS:
         stmt = dialect_insert(conn)(links).on_conflict_do_nothing(index_elements=[links.c.domain_id, links.c.path])
-        _INSERTS[name] = stmt.returning(links.c.id)
+        _INSERTS[name] = stmt.returning(links.c.id, links.c.path)
     return _INSERTS[name]
 
 
@@ -74,33 +75,70 @@ def check_new_link(conn: Connection, project: Project, item: NewLink) -> tuple[s
     return url, meta, service
 
 
-def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item: NewLink,
-            patterns: dict[str, str]) -> Link:
+@dataclass(frozen=True)
+class _Checked:
+    """One link's checked values, before it has a path."""
+
+    item: NewLink
+    url: str
+    meta: LinkMetadata
+    service: str
+    shared: SharedMetadata
+    pattern: str | None
+    converts: bool
+
+
+def _check(conn: Connection, project: Project, item: NewLink, patterns: dict[str, str]) -> _Checked:
     url, meta, service = check_new_link(conn, project, item)
     shared = store_shared_metadata(conn, project.id, meta)
-    pattern = pattern_for(patterns, url)
     converts = project.conversions_enabled and is_conversion_host(url, project.conversion_domains)
-    for _ in range(8):
+    return _Checked(item, url, meta, service, shared, pattern_for(patterns, url), converts)
+
+
+def _new_path() -> str:
+    while True:
         path = new_base62(PATH_LENGTH)
-        if path.lower() in RESERVED_PATHS:
-            continue
-        fields = _fields(project, tool, domain, path, url, meta, service)
-        target = redirect_target(pattern, fields, url, domain.awesm_id(path) if converts else None)
-        values = dict(
-            project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
-            original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
-            channel=meta.channel, service=service, tool_id=tool.id, tool=tool.label,
-            application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
-            service_userid=meta.service_userid, service_postid=meta.service_postid,
-            service_postid_shared_at=meta.service_postid_shared_at,
-            service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
-            user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=item.static_key,
-            created_at=utcnow(),
-        )
-        # ON CONFLICT DO NOTHING: a taken path returns no row (no exception, so no savepoint to roll back to).
-        inserted = conn.execute(_insert_link(conn), values).scalar()
-        if inserted is not None:
-            return _link_from_values(int(inserted), domain, values, shared)
+        if path.lower() not in RESERVED_PATHS:
+            return path
+
+
+def _values(project: Project, tool: Tool, domain: Domain, link: _Checked, path: str) -> dict[str, Any]:
+    """The row to insert at `path` (the redirect target may name the path, so it is computed per path)."""
+    url, meta = link.url, link.meta
+    fields = _fields(project, tool, domain, path, url, meta, link.service)
+    target = redirect_target(link.pattern, fields, url, domain.awesm_id(path) if link.converts else None)
+    return dict(
+        project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
+        original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
+        channel=meta.channel, service=link.service, tool_id=tool.id, tool=tool.label,
+        application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
+        service_userid=meta.service_userid, service_postid=meta.service_postid,
+        service_postid_shared_at=meta.service_postid_shared_at,
+        service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
+        user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=link.item.static_key,
+        created_at=utcnow(),
+    )
+
+
+def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, checked: list[_Checked]) -> list[Link]:
+    """Insert every link in one statement. ON CONFLICT DO NOTHING: a taken path returns no row (no exception, so
+    no savepoint to roll back to), and that link is tried again at a new path."""
+    made: list[Link | None] = [None] * len(checked)
+    todo = list(range(len(checked)))
+    for _ in range(8):
+        rows: dict[str, tuple[int, dict[str, Any]]] = {}
+        for index in todo:
+            path = _new_path()
+            while path in rows:  # two links of this statement drew the same path
+                path = _new_path()
+            rows[path] = (index, _values(project, tool, domain, checked[index], path))
+        inserted = conn.execute(_insert_links(conn), [values for _, values in rows.values()]).all()
+        for link_id, path in inserted:
+            index, values = rows[path]
+            made[index] = _link_from_values(int(link_id), domain, values, checked[index].shared)
+        todo = [index for index in todo if made[index] is None]
+        if not todo:
+            return [link for link in made if link is not None]
     raise LinkError("could not allocate a short path; try again")
 
 
@@ -125,7 +163,8 @@ def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Doma
                     patterns: dict[str, str] | None = None) -> list[Link]:
     """The one place links are inserted. `patterns`: the project's enabled patterns when the caller has them."""
     patterns = enabled_patterns(conn, project.id) if patterns is None else patterns
-    return [_insert(conn, project, tool, domain, item, patterns) for item in items]
+    checked = [_check(conn, project, item, patterns) for item in items]
+    return _insert(conn, project, tool, domain, checked) if checked else []
 
 
 def create_links(engine: Engine, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
