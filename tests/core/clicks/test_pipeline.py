@@ -146,3 +146,36 @@ def test_the_writer_process_stores_journaled_clicks_and_stops(engine, settings, 
         process.stop()
         journal.close()
     assert not process.alive()
+
+
+def test_sigterm_stops_the_writer_process_between_batches_and_a_restart_stores_the_rest(  # type: ignore[no-untyped-def]
+        engine, settings, project, link: int) -> None:
+    """Under a backlog, SIGTERM ends the child after the transaction in hand, not after the whole backlog: it exits
+    by itself with clicks still journaled, and the next writer stores every one of them, once."""
+    from dataclasses import replace
+
+    from sharelytics.core.clicks.writer_process import WriterProcess
+
+    n = 30_000
+    settings = replace(settings, flush_batch=100)  # 300 transactions of backlog
+    journal = ClickJournal(settings.journal_dir, segment_bytes=settings.journal_segment_bytes)
+    try:
+        journal_clicks(journal, link, project.project.id, n)
+        journal.rotate()
+    finally:
+        journal.close()
+    first = WriterProcess(settings)
+    first.start()
+    child = first._process
+    assert wait_until(lambda: stored(engine) > 0, timeout=120)
+    first.stop()  # SIGTERM, then waits for the child to exit
+    assert child is not None and child.exitcode == 0  # it stopped by itself: it was not killed
+    assert stored(engine) < n and segment_paths(settings.journal_dir)  # the rest waits in the journal
+    restarted = WriterProcess(settings)
+    restarted.start()
+    try:
+        assert wait_until(lambda: stored(engine) == n, timeout=120)
+    finally:
+        restarted.stop()
+    assert (stored(engine), counted(engine)) == (n, n)
+    assert segment_paths(settings.journal_dir) == []
