@@ -80,3 +80,16 @@ def test_the_queue_writes_concurrent_creates_together(engine: Engine, project: P
     assert [link.original_url for link in outcomes[:-1]] == [f"http://example.com/{i}" for i in range(20)]  # type: ignore[union-attr]
     assert len({link.path for link in outcomes[:-1]}) == 20  # type: ignore[union-attr]
     assert sum(groups) == 21 and len(groups) < 21  # the first alone, the rest gathered while it was written
+
+
+def test_links_of_one_call_show_the_last_values_of_a_shared_campaign(engine: Engine, project: ProjectFixture) -> None:
+    from sharelytics.core.links.create import create_links
+
+    domain = ensure_shared_domain(engine, "demo.awe.sm")
+    made = create_links(engine, project.project, project.tool, domain,
+                        [_new(campaign="sale", campaign_name="First"), _new(campaign="sale", campaign_name="Second"),
+                         _new(user_id="u1", user_id_username="a"), _new(user_id="u1", user_id_icon_url="http://i/")])
+    with engine.connect() as conn:
+        assert load_links_by_id(conn, [link.id for link in made]) == made
+    assert [link.campaign_name for link in made[:2]] == ["Second", "Second"]
+    assert [(link.username, link.user_id_icon_url) for link in made[2:]] == [("a", "http://i/")] * 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, Engine
@@ -163,8 +163,31 @@ def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Doma
                     patterns: dict[str, str] | None = None) -> list[Link]:
     """The one place links are inserted. `patterns`: the project's enabled patterns when the caller has them."""
     patterns = enabled_patterns(conn, project.id) if patterns is None else patterns
-    checked = [_check(conn, project, item, patterns) for item in items]
+    checked = _latest_shared([_check(conn, project, item, patterns) for item in items])
     return _insert(conn, project, tool, domain, checked) if checked else []
+
+
+def _latest_shared(checked: list[_Checked]) -> list[_Checked]:
+    """Links of one call naming the same campaign or user_id show its values after the call's last upsert of it,
+    as reading them back after the inserts would."""
+    if len(checked) < 2:
+        return checked
+    campaign = {link.meta.campaign: link.shared for link in checked if link.meta.campaign}
+    sharer = {link.meta.user_id: link.shared for link in checked if link.meta.user_id}
+    if not campaign and not sharer:
+        return checked
+    latest = []
+    for link in checked:
+        by_campaign = campaign.get(link.meta.campaign) if link.meta.campaign else None
+        by_sharer = sharer.get(link.meta.user_id) if link.meta.user_id else None
+        latest.append(replace(link, shared=SharedMetadata(
+            by_campaign.campaign_name if by_campaign else None,
+            by_campaign.campaign_description if by_campaign else None,
+            by_sharer.username if by_sharer else None,
+            by_sharer.user_id_profile_url if by_sharer else None,
+            by_sharer.user_id_icon_url if by_sharer else None,
+        )))
+    return latest
 
 
 def create_links(engine: Engine, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
