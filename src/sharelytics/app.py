@@ -6,6 +6,7 @@ Nothing is wired at import time. The CLI, the tests and the workers all build th
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from dataclasses import dataclass, field
 from typing import AsyncIterator
@@ -77,6 +78,20 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
     return services
 
 
+_frozen = [False]
+
+
+def _freeze_startup_objects() -> None:
+    """Once per process, after start-up: what exists now (routes, compiled statements, the warmed link cache) lives
+    as long as the server, so the cyclic collector stops scanning it and every later collection is shorter (about
+    10 % less server CPU per create, bench/redirect.py --only creates). Only once: a test process starts many apps,
+    and an object frozen while alive is never collected if it later becomes part of a garbage cycle."""
+    if not _frozen[0]:
+        _frozen[0] = True
+        gc.collect()  # garbage made during start-up is freed, not frozen
+        gc.freeze()
+
+
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> ASGIApp:
     """The ASGI app: the redirect in front (pure ASGI), the API router behind it."""
     services = services or build_services(settings or load_settings())
@@ -88,6 +103,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         jobs = services.jobs if services.jobs is not None and services.settings.serve_runs_jobs else None
         if jobs is not None:
             jobs.start()  # threads; uvicorn keeps the signal handlers
+        _freeze_startup_objects()
         try:
             yield
         finally:
