@@ -1,6 +1,6 @@
 """Redirect and create throughput against a bare ASGI 302, on this machine, in one run.
 
-    python bench/redirect.py [--duration 10] [--connections 64] [--links 100000] [--rounds 3]
+    python bench/redirect.py [--duration 10] [--connections 64] [--links 100000] [--rounds 3] [--only creates]
 
 Every server is uvicorn with the same settings (1 worker, uvloop, httptools, access log off, lifespan on) on
 127.0.0.1, loaded by `wrk` over keep-alive connections, all with the same Host header:
@@ -12,7 +12,8 @@ paths over `--links` links (bench/random_paths.lua, after a first pass that fill
 back so each ratio compares runs made under the same machine load; before each run the servers are left to go
 quiet (a click writer catching up would slow whatever runs next). Finally the servers are stopped (SIGTERM drains
 the journal) and the clicks captured are compared with the requests wrk reports as completed. Servers die with
-this script. Needs `wrk` (installed with apt-get when missing, as root). Not part of the test suite.
+this script. `--only creates` starts `ours` alone and runs just the creates (`--rounds` times, each figure
+printed). Needs `wrk` (installed with apt-get when missing, as root). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import BENCH, UVICORN_FLAGS, WrkResult, ensure_wrk, free_port, run_wrk, server, stop, wait_idle
+from harness import BENCH, UVICORN_FLAGS, WrkResult, cpu_seconds, ensure_wrk, free_port, run_wrk, server, stop, wait_idle
 
 SERVERS = ("bare", "ours", "capture")
 APPS = {"bare": ["--app-dir", str(BENCH), "bare_app:app"], "ours": ["--factory", "sharelytics.app:create_app"],
@@ -67,7 +68,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64, help="wrk keep-alive connections.")
     parser.add_argument("--links", type=int, default=100_000, help="Links for the random-path runs.")
     parser.add_argument("--rounds", type=int, default=3, help="Rounds of runs; medians are reported.")
+    parser.add_argument("--only", choices=["creates"], help="Run only this part (creates: `ours` alone).")
     args = parser.parse_args()
+    if args.only == "creates":
+        return creates_only(args)
     wrk = ensure_wrk()
     from count_clicks import captured_clicks
     from setup_data import prepare
@@ -104,6 +108,35 @@ def main() -> None:
             drained_in = time.perf_counter() - t_stop
         stored, journaled = captured_clicks(database_url, [root / name for name in SERVERS])
         report(args, rounds, first_pass, creates, bench.counted, stored, journaled, drained_in)
+
+
+def creates_only(args: argparse.Namespace) -> None:
+    """POST /url.json on `ours` alone, `--rounds` runs of `--duration` seconds (a few links prepared, not 100,000)."""
+    wrk = ensure_wrk()
+    from setup_data import prepare
+
+    with tempfile.TemporaryDirectory(prefix="sl-bench-") as tmp:
+        root = Path(tmp)
+        port = free_port()
+        host = f"127.0.0.1:{port}"
+        database_url = f"sqlite:///{root / 'sharelytics.db'}"
+        data = prepare(root / "ours", database_url, host, 100)
+        with server(APPS["ours"], port, _env(root / "ours", database_url, host, 100), f"/{data.hot_path}",
+                    host) as proc:
+            results = []
+            for _ in range(args.rounds):
+                wait_idle([proc.pid])
+                cpu = cpu_seconds(proc.pid)
+                results.append(run_wrk(wrk, f"http://{host}/url.json", args.duration, args.connections,
+                                       BENCH / "create.lua", [data.create_body], host=host))
+                # Server CPU per create moves far less with the machine's load than creates/s does.
+                per_create = (cpu_seconds(proc.pid) - cpu) / max(results[-1].requests, 1) * 1e6
+                print(f"creates: {results[-1].rps:,.0f}/s ({results[-1].requests:,} in {args.duration}s, "
+                      f"{results[-1].bad_status} non-2xx, {results[-1].socket_errors} socket errors; server CPU "
+                      f"{per_create:,.0f} µs per create)", flush=True)
+    print(f"\ncreates via POST /url.json, median of {args.rounds}: {statistics.median(r.rps for r in results):,.0f}/s "
+          f"(goal 2,000/s); wrk -t1 -c{args.connections} -d{args.duration}s; load average at the end "
+          f"{os.getloadavg()[0]:.2f}")
 
 
 def _env(data_dir: Path, database_url: str, host: str, links: int) -> dict[str, str]:

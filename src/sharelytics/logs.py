@@ -71,8 +71,13 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_seen)
         finally:
-            client = scope.get("client")
-            http_log.info("%s %s %d", scope["method"], scope["path"], status, extra={
-                "event": "request", "method": scope["method"], "path": scope["path"], "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "client": client[0] if client else None})
+            if http_log.isEnabledFor(logging.INFO):  # building the record's fields costs more than the check
+                _log_request(scope, status, started)
+
+
+def _log_request(scope: Scope, status: int, started: float) -> None:
+    client = scope.get("client")
+    http_log.info("%s %s %d", scope["method"], scope["path"], status, extra={
+        "event": "request", "method": scope["method"], "path": scope["path"], "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        "client": client[0] if client else None})

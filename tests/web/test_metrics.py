@@ -74,6 +74,35 @@ print(render(SimpleNamespace(settings=load_settings(data_dir={str(tmp_path / 'da
     assert value(text, "sharelytics_redirects_total", '{status="302"}') == 2
 
 
+FOLDING_CHILD = """
+import os
+from sharelytics.metrics import count_captured, count_redirect, fold_counts
+for _ in range(3):
+    count_redirect(302)
+count_captured()
+fold_counts()
+fold_counts()  # folds only what is new: nothing
+count_redirect(302)  # never folded: os._exit skips the exit hook, as kill -9 would
+os._exit(0)
+"""
+
+
+def test_hot_path_counts_reach_the_metric_file_when_folded(tmp_path: Path) -> None:
+    """Redirects and captured clicks are plain ints until folded (scrape, pipeline step, exit): exactly once."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", FOLDING_CHILD], env=env, check=True, timeout=60)
+    reader = f"""
+from types import SimpleNamespace
+from sharelytics.config import load_settings
+from sharelytics.metrics import render
+print(render(SimpleNamespace(settings=load_settings(data_dir={str(tmp_path / 'data')!r}), jobs=None))[0].decode())
+"""
+    text = subprocess.run([sys.executable, "-c", reader], env=env, check=True, timeout=60, capture_output=True,
+                          text=True).stdout
+    assert value(text, "sharelytics_redirects_total", '{status="302"}') == 3
+    assert value(text, "sharelytics_clicks_captured_total") == 1
+
+
 def test_api_requests_are_logged_as_json_lines_and_redirects_are_not(
         client: TestClient, links: list[Link], caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="sharelytics.http"):

@@ -146,3 +146,62 @@ def test_the_writer_process_stores_journaled_clicks_and_stops(engine, settings, 
         process.stop()
         journal.close()
     assert not process.alive()
+
+
+def _held_elsewhere(path) -> bool:  # type: ignore[no-untyped-def]
+    """Whether another process holds the segment's lock (it claimed it)."""
+    import fcntl
+    import os
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_sigterm_stops_the_writer_process_between_batches_and_a_restart_stores_the_rest(  # type: ignore[no-untyped-def]
+        engine, settings, project, link: int) -> None:
+    """Under a backlog, SIGTERM ends the child after the transaction in hand, not after the whole backlog: it exits
+    by itself with the rest still journaled, and the next writer stores every click, once."""
+    from dataclasses import replace
+
+    from sqlalchemy import text
+
+    from sharelytics.core.clicks.writer_process import WriterProcess
+    from sharelytics.storage.engine import is_sqlite
+
+    n = 5_000
+    settings = replace(settings, flush_batch=100)  # 50 transactions of backlog
+    journal = ClickJournal(settings.journal_dir, segment_bytes=settings.journal_segment_bytes)
+    try:
+        journal_clicks(journal, link, project.project.id, n)
+        segment = journal.rotate()
+    finally:
+        journal.close()
+    first = WriterProcess(settings)
+    # The database's write lock, held here: the child claims the backlog, then waits to write its first batch, and
+    # gets SIGTERM while it waits, whatever the machine's speed.
+    with engine.connect() as blocker:
+        blocker.execute(text("SELECT 1" if is_sqlite(engine) else "LOCK TABLE clicks IN EXCLUSIVE MODE"))
+        first.start()
+        child = first._process
+        assert child is not None
+        assert wait_until(lambda: _held_elsewhere(segment), timeout=120)  # claimed: its SIGTERM handler is set
+        child.terminate()
+        blocker.rollback()
+    first.stop()
+    assert child.exitcode == 0  # it stopped by itself: it was not killed
+    assert stored(engine) == 100  # the transaction in hand, not the backlog
+    assert segment_paths(settings.journal_dir) == [segment]  # the rest waits in the journal
+    restarted = WriterProcess(settings)
+    restarted.start()
+    try:
+        assert wait_until(lambda: stored(engine) == n, timeout=120)
+    finally:
+        restarted.stop()
+    assert (stored(engine), counted(engine)) == (n, n)
+    assert segment_paths(settings.journal_dir) == []

@@ -158,3 +158,27 @@ def test_a_link_deleted_later_drops_its_rollups_with_it(engine: Engine, writer: 
         conn.execute(text("DELETE FROM links WHERE id = :id"), {"id": link})
     assert count(engine, select(func.count()).select_from(click_hours)) == 0
     assert writer.write([record(9, link, project.project.id)]) == 0
+
+
+def test_a_stopped_drain_ends_between_transactions_and_leaves_the_rest_journaled(
+        engine: Engine, writer: ClickWriter, project, link: int, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    journal = ClickJournal(tmp_path / "journal", 1 << 20)
+    for segment in range(2):
+        for n in range(50):
+            journal.append(link, project.project.id, HOUR + n, AGENTS[n % 4], IPS[n % 4], None, None)
+        journal.rotate()
+    stop = threading.Event()
+    write = writer.write
+
+    def write_then_stop(records):  # type: ignore[no-untyped-def]
+        stop.set()  # as SIGTERM would, during the first transaction
+        return write(records)
+
+    writer.write = write_then_stop  # type: ignore[method-assign]
+    assert writer.drain_journal(journal.directory, 20, stop) == 20
+    assert len(segment_paths(journal.directory)) == 2  # the part-stored segment is given back whole
+    writer.write = write  # type: ignore[method-assign]
+    assert writer.drain_journal(journal.directory, 20) == 80  # the replay skips the 20 already stored
+    assert segment_paths(journal.directory) == []
+    assert count(engine, select(func.sum(click_hours.c.humans + click_hours.c.bots + click_hours.c.unfurlers))) == 100
+    journal.close()

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from sharelytics.api.awesm import render
 from sharelytics.api.awesm.call import begin, require
 from sharelytics.api.awesm.fields import metadata_from
-from sharelytics.core.links.create import NewLink, create_link
+from sharelytics.core.links.create import NewLink
 
 
 async def create(request: Request) -> Response:
@@ -16,5 +16,5 @@ async def create(request: Request) -> Response:
     require(call.params, "url", "channel")
     tool, domain = await call.tool(), await call.domain()
     item = NewLink(call.params.get("url") or "", metadata_from(call.params))
-    link = await call.run(create_link, call.services.engine, call.project, tool, domain, item)
+    link = await call.services.creates.create(call.project, tool, domain, item)
     return call.answer(render.link_object(link), link.awesm_url)

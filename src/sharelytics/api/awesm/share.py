@@ -16,7 +16,7 @@ from sharelytics.api import wire
 from sharelytics.api.awesm.call import Call, count_request, find_project, read_request, refuse_bots, require
 from sharelytics.api.awesm.errors import AwesmError, BadDestination, MissingParameter
 from sharelytics.api.awesm.fields import metadata_from
-from sharelytics.core.links.create import NewLink, create_link
+from sharelytics.core.links.create import NewLink
 from sharelytics.core.links.domains import DomainNotAllowed
 from sharelytics.core.links.model import LinkError
 from sharelytics.core.projects.model import Project
@@ -49,7 +49,7 @@ async def _created_url(request: Request, params: wire.Params, project: Project, 
         raise MissingParameter("url is required (or a Referer header)", "url")
     tool, domain = await call.tool(), await call.domain()
     item = NewLink(page_url, metadata_from(params))
-    link = await call.run(create_link, call.services.engine, project, tool, domain, item)
+    link = await call.services.creates.create(project, tool, domain, item)
     return link.awesm_url
 
 

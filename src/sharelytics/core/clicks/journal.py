@@ -21,7 +21,7 @@ from pathlib import Path
 
 import orjson
 
-from sharelytics.metrics import CLICKS_CAPTURED
+from sharelytics.metrics import count_captured
 
 log = logging.getLogger("sharelytics.clicks")
 
@@ -171,7 +171,7 @@ class ClickJournal:
                 log.exception("click journal write failed in %s", self.directory)
                 return
             self._written += len(line)
-            CLICKS_CAPTURED.inc()
+            count_captured()
             if self._written >= self.segment_bytes:
                 self._seal()
 

@@ -20,7 +20,7 @@ from sharelytics.core.clicks.segments import sweep_unpublished
 from sharelytics.core.clicks.stream import ClickConsumer, ClickForwarder
 from sharelytics.core.clicks.writer import ClickWriter
 from sharelytics.core.clicks.writer_process import WriterProcess
-from sharelytics.metrics import stored_clicks
+from sharelytics.metrics import fold_counts, stored_clicks
 
 if TYPE_CHECKING:
     from sharelytics.app import Services
@@ -119,6 +119,7 @@ class ClickPipeline:
         # The first step runs at once: it recovers what dead processes left in the journal.
         delay = 0.0
         while not self._stopping.wait(delay):
+            fold_counts()  # this process's redirect counts into its metric file, for whichever process is scraped
             try:
                 self._background_step()
                 delay = self.interval

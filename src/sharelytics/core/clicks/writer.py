@@ -192,25 +192,33 @@ class ClickWriter:
         inserted = set(insert_returning(conn, clicks, CLICK_COLUMNS, ("click_id",), "click_id", [r for r, _ in rows]))
         return [stored for _, stored in rows if stored.click_id in inserted]
 
-    def drain_journal(self, directory: Path, batch_size: int) -> int:
-        """Store every sealed or orphaned segment in `directory`; returns how many clicks were new."""
+    def drain_journal(self, directory: Path, batch_size: int, stop: threading.Event | None = None) -> int:
+        """Store every sealed or orphaned segment in `directory`; returns how many clicks were new. A set `stop`
+        ends the drain between transactions: whatever is not stored stays in the journal for the next drain."""
         total = 0
-        while True:
+        while stop is None or not stop.is_set():
             claimed = list(claim_segments(directory, batch_size))
             if not claimed:
-                return total
-            total += self._store_segments(claimed, batch_size)
+                break
+            total += self._store_segments(claimed, batch_size, stop)
+        return total
 
-    def _store_segments(self, claimed: list[ClaimedSegment], batch_size: int) -> int:
+    def _store_segments(self, claimed: list[ClaimedSegment], batch_size: int, stop: threading.Event | None) -> int:
         records = [record for segment in claimed for record in segment.records]
-        stored = 0
+        stored = written = 0
         try:
-            for start in range(0, len(records), batch_size):
-                stored += self.write(records[start : start + batch_size])
+            while written < len(records) and not (written and stop is not None and stop.is_set()):
+                stored += self.write(records[written : written + batch_size])
+                written = min(len(records), written + batch_size)
         except BaseException:
             for segment in claimed:  # left in place: the next drain replays them, idempotently
                 segment.release()
             raise
+        end = 0
         for segment in claimed:
-            segment.consume()
+            end += len(segment.records)
+            if end <= written:
+                segment.consume()
+            else:  # stopped part-way: given back whole; its replay skips the clicks already stored
+                segment.release()
         return stored

@@ -29,8 +29,9 @@ def _drain_until_stopped(settings: Settings, parent_pid: int) -> None:
     from sharelytics.core.clicks.writer import ClickWriter
     from sharelytics.storage.engine import make_engine
 
-    # SIGTERM (from the parent, or sent to the whole process group) finishes the batch in hand, then exits; Ctrl-C
-    # in a terminal reaches the whole group, and the parent decides. No shared multiprocessing primitive: one
+    # SIGTERM (from the parent, or sent to the whole process group) finishes the transaction in hand, then exits,
+    # leaving the rest of the backlog in the journal (the parent drains it at full priority, or the next start);
+    # Ctrl-C in a terminal reaches the whole group, and the parent decides. No shared multiprocessing primitive: one
     # whose waiter dies can hang whoever signals it.
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -47,7 +48,7 @@ def _drain_until_stopped(settings: Settings, parent_pid: int) -> None:
             if os.getppid() != parent_pid:
                 return  # the server is gone; whoever starts next recovers the journal
             try:
-                stored_clicks(writer.drain_journal(settings.journal_dir, settings.flush_batch))
+                stored_clicks(writer.drain_journal(settings.journal_dir, settings.flush_batch, stop))
                 delay = settings.flush_interval
             except Exception:
                 delay = min(MAX_BACKOFF, max(settings.flush_interval, delay * 2))
@@ -84,8 +85,9 @@ class WriterProcess:
             self.start()
 
     def stop(self) -> None:
-        """Ask the child to finish its batch and exit; a child that does not is killed (the kernel releases its
-        segment locks, and the segments are replayed idempotently)."""
+        """Ask the child to finish its transaction and exit (one batch, not the backlog: the journal keeps the
+        rest); a child that does not is killed (the kernel releases its segment locks, and the segments are
+        replayed idempotently)."""
         self._stopping = True
         if self._process is None:
             return

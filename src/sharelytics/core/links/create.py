@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
 
 from sqlalchemy import Connection, Engine
 
@@ -13,7 +13,7 @@ from sharelytics.core.links.channels import service_for
 from sharelytics.core.links.domains import Domain
 from sharelytics.core.links.model import InvalidMetadata, Link, LinkError, LinkMetadata, UnknownParent
 from sharelytics.core.links.patterns import enabled_patterns, is_conversion_host, pattern_for, redirect_target
-from sharelytics.core.links.store import load_links_by_id, parent_exists, store_shared_metadata
+from sharelytics.core.links.store import SharedMetadata, parent_exists, store_shared_metadata
 from sharelytics.core.links.tools import Tool
 from sharelytics.core.projects.model import Project
 from sharelytics.core.secrets import new_base62
@@ -30,13 +30,14 @@ RESERVED_PATHS = frozenset({"url", "stats", "conversions", "users", "identities"
 _INSERTS: dict[str, object] = {}
 
 
-def _insert_link(conn: Connection):  # type: ignore[no-untyped-def]
-    """INSERT … ON CONFLICT (domain_id, path) DO NOTHING RETURNING id, built once per dialect: values go in as
-    parameters, so one compiled statement serves every create."""
+def _insert_links(conn: Connection):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT (domain_id, path) DO NOTHING RETURNING id, path, built once per dialect: values go in
+    as parameters, so one compiled statement serves every create; given many rows, SQLAlchemy sends them as one
+    multi-row INSERT ("insertmanyvalues")."""
     name = conn.dialect.name
     if name not in _INSERTS:
         stmt = dialect_insert(conn)(links).on_conflict_do_nothing(index_elements=[links.c.domain_id, links.c.path])
-        _INSERTS[name] = stmt.returning(links.c.id)
+        _INSERTS[name] = stmt.returning(links.c.id, links.c.path)
     return _INSERTS[name]
 
 
@@ -74,39 +75,119 @@ def check_new_link(conn: Connection, project: Project, item: NewLink) -> tuple[s
     return url, meta, service
 
 
-def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item: NewLink,
-            patterns: dict[str, str]) -> int:
+@dataclass(frozen=True)
+class _Checked:
+    """One link's checked values, before it has a path."""
+
+    item: NewLink
+    url: str
+    meta: LinkMetadata
+    service: str
+    shared: SharedMetadata
+    pattern: str | None
+    converts: bool
+
+
+def _check(conn: Connection, project: Project, item: NewLink, patterns: dict[str, str]) -> _Checked:
     url, meta, service = check_new_link(conn, project, item)
-    store_shared_metadata(conn, project.id, meta)
-    pattern = pattern_for(patterns, url)
+    shared = store_shared_metadata(conn, project.id, meta)
     converts = project.conversions_enabled and is_conversion_host(url, project.conversion_domains)
-    for _ in range(8):
+    return _Checked(item, url, meta, service, shared, pattern_for(patterns, url), converts)
+
+
+def _new_path() -> str:
+    while True:
         path = new_base62(PATH_LENGTH)
-        if path.lower() in RESERVED_PATHS:
-            continue
-        fields = _fields(project, tool, domain, path, url, meta, service)
-        target = redirect_target(pattern, fields, url, domain.awesm_id(path) if converts else None)
-        # ON CONFLICT DO NOTHING: a taken path returns no row (no exception, so no savepoint to roll back to).
-        inserted = conn.execute(_insert_link(conn), dict(
-            project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
-            original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
-            channel=meta.channel, service=service, tool_id=tool.id, tool=tool.label,
-            application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
-            service_userid=meta.service_userid, service_postid=meta.service_postid,
-            service_postid_shared_at=meta.service_postid_shared_at,
-            service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
-            user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=item.static_key,
-            created_at=utcnow(),
-        )).scalar()
-        if inserted is not None:
-            return int(inserted)
+        if path.lower() not in RESERVED_PATHS:
+            return path
+
+
+def _values(project: Project, tool: Tool, domain: Domain, link: _Checked, path: str) -> dict[str, Any]:
+    """The row to insert at `path` (the redirect target may name the path, so it is computed per path)."""
+    url, meta = link.url, link.meta
+    fields = _fields(project, tool, domain, path, url, meta, link.service)
+    target = redirect_target(link.pattern, fields, url, domain.awesm_id(path) if link.converts else None)
+    return dict(
+        project_id=project.id, domain_id=domain.id, path=path, awesm_id=domain.awesm_id(path),
+        original_url=url, redirect_url=target.redirect_url, redirect_template=target.template,
+        channel=meta.channel, service=link.service, tool_id=tool.id, tool=tool.label,
+        application=tool.application, parent=meta.parent or None, sharer_id=meta.sharer_id,
+        service_userid=meta.service_userid, service_postid=meta.service_postid,
+        service_postid_shared_at=meta.service_postid_shared_at,
+        service_postid_reach=meta.service_postid_reach, campaign=meta.campaign,
+        user_id=meta.user_id, tag=meta.tag, notes=meta.notes, static_key=link.item.static_key,
+        created_at=utcnow(),
+    )
+
+
+def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, checked: list[_Checked]) -> list[Link]:
+    """Insert every link in one statement. ON CONFLICT DO NOTHING: a taken path returns no row (no exception, so
+    no savepoint to roll back to), and that link is tried again at a new path."""
+    made: list[Link | None] = [None] * len(checked)
+    todo = list(range(len(checked)))
+    for _ in range(8):
+        rows: dict[str, tuple[int, dict[str, Any]]] = {}
+        for index in todo:
+            path = _new_path()
+            while path in rows:  # two links of this statement drew the same path
+                path = _new_path()
+            rows[path] = (index, _values(project, tool, domain, checked[index], path))
+        inserted = conn.execute(_insert_links(conn), [values for _, values in rows.values()]).all()
+        for link_id, path in inserted:
+            index, values = rows[path]
+            made[index] = _link_from_values(int(link_id), domain, values, checked[index].shared)
+        todo = [index for index in todo if made[index] is None]
+        if not todo:
+            return [link for link in made if link is not None]
     raise LinkError("could not allocate a short path; try again")
 
 
-def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
-    patterns = enabled_patterns(conn, project.id)
-    ids = [_insert(conn, project, tool, domain, item, patterns) for item in items]
-    return load_links_by_id(conn, ids)
+def _link_from_values(link_id: int, domain: Domain, values: dict[str, Any], shared: SharedMetadata) -> Link:
+    """The link as inserted: what reading it back with its campaign and sharer joined would give, without the read."""
+    fields = {name: values[name] for name in _LINK_COLUMNS}
+    return Link(id=link_id, awesm_url=domain.awesm_url(values["path"]), domain=domain.hostname, **fields,
+                campaign_name=shared.campaign_name, campaign_description=shared.campaign_description,
+                username=shared.username, user_id_profile_url=shared.user_id_profile_url,
+                user_id_icon_url=shared.user_id_icon_url)
+
+
+_LINK_COLUMNS = (
+    "project_id", "domain_id", "awesm_id", "path", "created_at", "original_url", "redirect_url", "channel",
+    "service", "tool", "application", "parent", "sharer_id", "service_userid", "service_postid",
+    "service_postid_shared_at", "service_postid_reach", "campaign", "user_id", "tag", "notes", "tool_id",
+    "redirect_template",
+)
+
+
+def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink],
+                    patterns: dict[str, str] | None = None) -> list[Link]:
+    """The one place links are inserted. `patterns`: the project's enabled patterns when the caller has them."""
+    patterns = enabled_patterns(conn, project.id) if patterns is None else patterns
+    checked = _latest_shared([_check(conn, project, item, patterns) for item in items])
+    return _insert(conn, project, tool, domain, checked) if checked else []
+
+
+def _latest_shared(checked: list[_Checked]) -> list[_Checked]:
+    """Links of one call naming the same campaign or user_id show its values after the call's last upsert of it,
+    as reading them back after the inserts would."""
+    if len(checked) < 2:
+        return checked
+    campaign = {link.meta.campaign: link.shared for link in checked if link.meta.campaign}
+    sharer = {link.meta.user_id: link.shared for link in checked if link.meta.user_id}
+    if not campaign and not sharer:
+        return checked
+    latest = []
+    for link in checked:
+        by_campaign = campaign.get(link.meta.campaign) if link.meta.campaign else None
+        by_sharer = sharer.get(link.meta.user_id) if link.meta.user_id else None
+        latest.append(replace(link, shared=SharedMetadata(
+            by_campaign.campaign_name if by_campaign else None,
+            by_campaign.campaign_description if by_campaign else None,
+            by_sharer.username if by_sharer else None,
+            by_sharer.user_id_profile_url if by_sharer else None,
+            by_sharer.user_id_icon_url if by_sharer else None,
+        )))
+    return latest
 
 
 def create_links(engine: Engine, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:

@@ -107,8 +107,8 @@ def normalise(meta: LinkMetadata, service: str) -> LinkMetadata:
             if getattr(meta, name) is not None:
                 raise InvalidMetadata(f"{name} requires a valid user_id", name)
     changes: dict[str, object] = {}
-    if meta.channel is not None:
-        changes["channel"] = normalise_channel(meta.channel)
+    if meta.channel is not None and (channel := normalise_channel(meta.channel)) != meta.channel:
+        changes["channel"] = channel
     if meta.campaign is not None:
         stub = stubify(meta.campaign)
         if not stub:
@@ -122,4 +122,5 @@ def normalise(meta: LinkMetadata, service: str) -> LinkMetadata:
         changes["service_userid"] = normalise_service_userid(meta.service_userid, service)
     if meta.service_postid:
         changes["service_postid"] = normalise_service_postid(meta.service_postid, service)
-    return replace(meta, **changes)  # type: ignore[arg-type]
+    # replace() copies the whole dataclass: skip it when nothing changed (the common case, on every create).
+    return replace(meta, **changes) if changes else meta  # type: ignore[arg-type]

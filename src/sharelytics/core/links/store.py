@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Connection, Select, and_, select, update
@@ -89,32 +90,49 @@ def parent_exists(conn: Connection, project_id: int, awesm_id: str) -> bool:
     return conn.execute(query).first() is not None
 
 
-def _upsert(conn: Connection, table: Any, keys: dict[str, Any], values: dict[str, Any]) -> None:
-    """Insert the row, or update the given (non-None) values on the existing one; the latest values win."""
-    values = {k: v for k, v in values.items() if v is not None}
+def _upsert(conn: Connection, table: Any, keys: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """Insert the row, or update the given (non-None) values on the existing one; the latest values win.
+    Returns the row's values after the write (what a read of the row would give), so no re-read is needed."""
+    given = {k: v for k, v in values.items() if v is not None}
     where = and_(*(table.c[k] == v for k, v in keys.items()))
-    if conn.execute(select(table.c.id).where(where)).first() is None:
+    columns = [table.c[k] for k in values]
+    existing = conn.execute(select(*columns).where(where)).mappings().first()
+    if existing is None:
         try:
             with conn.begin_nested():
-                conn.execute(table.insert().values(**keys, **values))
-            return
+                conn.execute(table.insert().values(**keys, **given))
+            return dict(values)
         except IntegrityError:  # a concurrent create inserted it first: update it instead
-            pass
-    if values:
-        conn.execute(update(table).where(where).values(**values))
+            existing = conn.execute(select(*columns).where(where)).mappings().one()
+    if given:
+        conn.execute(update(table).where(where).values(**given))
+    return {**existing, **given}
 
 
-def store_shared_metadata(conn: Connection, project_id: int, meta: LinkMetadata) -> None:
+@dataclass(frozen=True)
+class SharedMetadata:
+    """The campaign and sharer values a link shows, as stored once per project (None when not named)."""
+
+    campaign_name: str | None = None
+    campaign_description: str | None = None
+    username: str | None = None
+    user_id_profile_url: str | None = None
+    user_id_icon_url: str | None = None
+
+
+def store_shared_metadata(conn: Connection, project_id: int, meta: LinkMetadata) -> SharedMetadata:
     """Campaign and user_id metadata live once per project and come back with every link that names them."""
+    campaign: dict[str, Any] = {}
+    sharer: dict[str, Any] = {}
     if meta.campaign:
-        _upsert(
+        campaign = _upsert(
             conn,
             campaigns,
             {"project_id": project_id, "campaign": meta.campaign},
             {"name": meta.campaign_name, "description": meta.campaign_description},
         )
     if meta.user_id:
-        _upsert(
+        sharer = _upsert(
             conn,
             sharers,
             {"project_id": project_id, "user_id": meta.user_id},
@@ -124,3 +142,5 @@ def store_shared_metadata(conn: Connection, project_id: int, meta: LinkMetadata)
                 "icon_url": meta.user_id_icon_url,
             },
         )
+    return SharedMetadata(campaign.get("name"), campaign.get("description"), sharer.get("username"),
+                          sharer.get("profile_url"), sharer.get("icon_url"))
