@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
+from sharelytics.core.clicks.checkpoint import Checkpointer, checkpointer_for, defer_checkpoints
 from sharelytics.core.clicks.classify import (
     HUMAN,
     classify_agent,
@@ -127,10 +128,13 @@ def _is_retryable(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
-def _tune(conn: Connection) -> None:
-    """Once per pooled SQLite connection: a page cache the size of the writer's working set."""
+def _tune(conn: Connection, checkpointer: Checkpointer | None) -> None:
+    """Once per pooled SQLite connection: a page cache the size of the writer's working set, and WAL checkpoints
+    left to the checkpoint thread."""
     if conn.dialect.name == "sqlite" and not conn.info.get("click_writer"):
         conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
+        if checkpointer is not None:
+            defer_checkpoints(conn)
         conn.info["click_writer"] = True
 
 
@@ -163,6 +167,7 @@ class ClickWriter:
         self.engine = engine
         self.secret = secret
         self.privacy = ProjectPrivacy(privacy_ttl)
+        self.checkpointer = checkpointer_for(engine)
 
     def write(self, records: Sequence[ClickRecord]) -> int:
         """Store a batch in one transaction, retrying on lock contention; returns how many clicks were new."""
@@ -179,12 +184,14 @@ class ClickWriter:
                     raise
                 # Another process holds the SQLite write lock, or PostgreSQL picked us as a deadlock victim.
                 time.sleep(min(2.0, 0.02 * 2**attempt) * random.uniform(0.5, 1.5))
+        if self.checkpointer is not None:
+            self.checkpointer.request()
         if result.dropped:
             log.warning("dropped %d click(s) for links that no longer exist", result.dropped)
         return result.stored
 
     def _write(self, conn: Connection, batch: list[ClickRecord]) -> WriteResult:
-        _tune(conn)
+        _tune(conn, self.checkpointer)
         cells = link_cells(conn, {r.link_id for r in batch}, lock=True)
         project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
         kept = [r for r in batch if r.link_id in project_of]
