@@ -176,8 +176,8 @@ clicks = Table(
     Column("device", String(100), nullable=True),
     Column("accept_language", String(100), nullable=True),
     Column("user_agent", Text, nullable=True),
+    # No (project, time) index: nothing reads clicks by project, and every index costs the writer per click.
     Index("ix_clicks_link_time", "link_id", "clicked_at"),
-    Index("ix_clicks_project_time", "project_id", "clicked_at"),
 )
 
 # Hourly rollups, filled in the same transaction as the clicks they count.
@@ -192,28 +192,27 @@ click_hours = Table(
     Column("unfurlers", Integer, nullable=False, default=0),
     Column("uniques", Integer, nullable=False, default=0),  # human clicks that were a visitor's first on the link
     Index("ix_click_hours_project_hour", "project_id", "hour"),
+    sqlite_with_rowid=False,
 )
 
-# Hourly counts per combination of click dimensions ("" where unknown), for filters and group_by on them.
+# Hourly counts per combination of click dimensions ("" where unknown), for filters and group_by on them. About one
+# row per click, so it is keyed by its cell alone (on SQLite a WITHOUT ROWID table: one B-tree to update, not three);
+# it is read through links (link_id, hour), never by project.
 click_facets = Table(
     "click_facets",
     metadata,
-    Column("id", BigId, primary_key=True),
-    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), nullable=False),
-    Column("hour", DateTime, nullable=False),
+    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("hour", DateTime, primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("country", String(2), primary_key=True),
+    Column("referrer_host", String(255), primary_key=True),
+    Column("browser", String(100), primary_key=True),
+    Column("os", String(100), primary_key=True),
+    Column("device", String(100), primary_key=True),
     Column("project_id", Integer, nullable=False),
-    Column("kind", String(8), nullable=False),
-    Column("country", String(2), nullable=False),
-    Column("referrer_host", String(255), nullable=False),
-    Column("browser", String(100), nullable=False),
-    Column("os", String(100), nullable=False),
-    Column("device", String(100), nullable=False),
     Column("clicks", Integer, nullable=False, default=0),
     Column("uniques", Integer, nullable=False, default=0),
-    UniqueConstraint(
-        "link_id", "hour", "kind", "country", "referrer_host", "browser", "os", "device", name="uq_click_facets_cell"
-    ),
-    Index("ix_click_facets_project_hour", "project_id", "hour"),
+    sqlite_with_rowid=False,
 )
 
 # --- Rollups for stats. Filled by the click writer in the same transaction as the clicks they count. ---
@@ -234,6 +233,7 @@ click_days = Table(
     Column("project_id", Integer, nullable=False),
     *_count_columns(),
     Index("ix_click_days_project_day", "project_id", "day"),
+    sqlite_with_rowid=False,
 )
 
 # Per link, all time: totals, batch and single-link stats without summing hours.
@@ -253,6 +253,7 @@ link_visitors = Table(
     metadata,
     Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
     Column("visitor", String(32), primary_key=True),  # keyed hash of IP and user agent, never the IP
+    sqlite_with_rowid=False,
 )
 
 CUBE_COLUMNS = ("channel", "service", "tool", "application", "campaign", "domain", "tag")
@@ -264,19 +265,19 @@ STAT_DIMENSIONS = CUBE_COLUMNS + STAT_CLICK_COLUMNS
 def _stats(name: str, time_column: str) -> Table:
     """Project-level counts per time and per one or two dimension values: a = b = "" is the project's total,
     b = "" a single dimension (a = "channel", av = "twitter"), else a pair (a before b in STAT_DIMENSIONS order).
-    "" is also the value "none". Keyed dimension-first, so one dimension's rows of a period are one index range."""
+    "" is also the value "none". Keyed dimension-first, so one dimension's rows of a period are one index range
+    (on SQLite a WITHOUT ROWID table: the key is the table, one B-tree for the writer and the readers)."""
     return Table(
         name,
         metadata,
-        Column("id", BigId, primary_key=True),
-        Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
-        Column("a", String(20), nullable=False),
-        Column("b", String(20), nullable=False),
-        Column(time_column, DateTime, nullable=False),
-        Column("av", String(401), nullable=False),
-        Column("bv", String(401), nullable=False),
+        Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+        Column("a", String(20), primary_key=True),
+        Column("b", String(20), primary_key=True),
+        Column(time_column, DateTime, primary_key=True),
+        Column("av", String(401), primary_key=True),
+        Column("bv", String(401), primary_key=True),
         *_count_columns(),
-        UniqueConstraint("project_id", "a", "b", time_column, "av", "bv", name=f"uq_{name}_cell"),
+        sqlite_with_rowid=False,
     )
 
 

@@ -79,4 +79,4 @@ def visitor_key(raw_ip: str | None, user_agent: str | None, secret: str) -> str 
     if not raw_ip:
         return None
     message = f"visitor|{raw_ip.strip()}|{user_agent or ''}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:HASH_LENGTH]
+    return hmac.digest(secret.encode(), message, "sha256").hex()[:HASH_LENGTH]  # one-shot: no HMAC object

@@ -12,11 +12,13 @@ DBAPI executemany per table (`storage.upsert.raw_add_counts`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
+
+from sharelytics.core.clock import from_timestamp
 
 from sharelytics.core.clicks.classify import BOT, HUMAN, UNFURLER
 from sharelytics.core.stats.cube import (
@@ -61,6 +63,25 @@ def moment_of(second: int) -> datetime:
     return datetime.fromtimestamp(second, UTC).replace(tzinfo=None)
 
 
+def second_to_db(conn: Connection) -> Callable[[int], Any]:
+    """Unix seconds -> a DateTime column's value as the driver takes it; on SQLite the text SQLAlchemy stores, built
+    from a per-hour prefix (strftime per value was a tenth of the writer's time)."""
+    if conn.dialect.name != "sqlite":
+        return from_timestamp
+    to_db = db_datetime(conn)
+    prefixes: dict[int, str] = {}
+
+    def text(second: int) -> str:
+        hour, rest = divmod(second, 3600)
+        prefix = prefixes.get(hour)
+        if prefix is None:
+            prefix = prefixes[hour] = to_db(moment_of(hour * 3600))[:14]  # "YYYY-MM-DD HH:"
+        minute, sec = divmod(rest, 60)
+        return f"{prefix}{minute:02d}:{sec:02d}.000000"
+
+    return text
+
+
 def upsert_rollups(
     conn: Connection,
     rows: Sequence[StoredClick],
@@ -70,37 +91,42 @@ def upsert_rollups(
     """Add the counts of `rows` (newly stored clicks) to every rollup. `cells`: link id -> (project, link cell)."""
     if not rows:
         return
-    hours: dict[tuple[int, int], int] = {}
-    days: dict[tuple[int, int], int] = {}
-    links: dict[int, list[int]] = {}
+    # Per link, hour and click dimensions first (about one entry per click); hours, days, totals and the stat
+    # cells are then sums of those entries, not of the clicks.
     facets: dict[tuple[Any, ...], int] = {}
+    links: dict[int, list[int]] = {}
     for row in rows:
         link_id, second = row.link_id, row.second
         value = ONE[row.kind] + (UNIQUE if row.click_id in first_visits else 0)
-        hour = second - second % 3600
-        day = second - second % 86400
-        key: Any = (link_id, hour)
-        hours[key] = hours.get(key, 0) + value
-        key = (link_id, day)
-        days[key] = days.get(key, 0) + value
+        key = (link_id, second - second % 3600, row.kind, row.country, row.referrer_host, row.browser, row.os,
+               row.device)
+        facets[key] = facets.get(key, 0) + value
         found = links.get(link_id)
         if found is None:
             links[link_id] = [value, second, second]
         else:
             found[0] += value
-            found[1] = min(found[1], second)
-            found[2] = max(found[2], second)
-        key = (link_id, hour, row.kind, row.country, row.referrer_host, row.browser, row.os, row.device)
-        facets[key] = facets.get(key, 0) + value
-
-    to_db = db_datetime(conn)
-    moments: dict[int, Any] = {}
-
-    def at(second: int) -> Any:
-        found = moments.get(second)
-        if found is None:
-            found = moments[second] = to_db(moment_of(second))
-        return found
+            if second < found[1]:
+                found[1] = second
+            elif second > found[2]:
+                found[2] = second
+    hours: dict[tuple[int, int], int] = {}
+    facet_rows = []
+    stat_input: dict[tuple[Any, ...], int] = {}
+    at = _cached(second_to_db(conn))
+    for key, value in facets.items():
+        link_id, hour, kind, *dims = key
+        k = (link_id, hour)
+        hours[k] = hours.get(k, 0) + value
+        humans, bots, unfurlers, uniques = unpack(value)
+        project_id, cell = cells[link_id]
+        facet_rows.append((link_id, at(hour), kind, *dims, humans + bots + unfurlers, uniques, project_id))
+        k = (project_id, hour, *cell, *dims)
+        stat_input[k] = stat_input.get(k, 0) + value
+    days: dict[tuple[int, int], int] = {}
+    for (link_id, hour), value in hours.items():
+        k = (link_id, hour - hour % 86400)
+        days[k] = days.get(k, 0) + value
 
     project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
     raw_add_counts(conn, click_hours, ("link_id", "hour"), COUNTS, [
@@ -109,18 +135,24 @@ def upsert_rollups(
     raw_add_counts(conn, click_days, ("link_id", "day"), COUNTS, [
         (link_id, at(day), *unpack(value), project_of[link_id]) for (link_id, day), value in days.items()
     ], extra=("project_id",))
+    to_text = second_to_db(conn)  # first and last clicks: any second, not worth caching
     raw_add_counts(conn, link_totals, ("link_id",), COUNTS, [
-        (link_id, *unpack(value), project_of[link_id], at(first), at(last))
+        (link_id, *unpack(value), project_of[link_id], to_text(first), to_text(last))
         for link_id, (value, first, last) in links.items()
     ], extra=("project_id",), earliest=("first_clicked_at",), latest=("last_clicked_at",))
-    facet_rows = []
-    stat_input: dict[tuple[Any, ...], int] = {}
-    for (link_id, hour, kind, *dims), value in facets.items():
-        humans, bots, unfurlers, uniques = unpack(value)
-        facet_rows.append((link_id, at(hour), kind, *dims, humans + bots + unfurlers, uniques, project_of[link_id]))
-        project_id, cell = cells[link_id]
-        key = (project_id, hour, *cell, *dims)
-        stat_input[key] = stat_input.get(key, 0) + value
     raw_add_counts(conn, click_facets, ("link_id", "hour", *FACET_DIMENSIONS), ("clicks", "uniques"), facet_rows,
                    extra=("project_id",))
     add_stats(conn, expand(stat_input.items()), at)
+
+
+def _cached(convert: Callable[[int], Any]) -> Callable[[int], Any]:
+    """`convert` remembered per value: the rollups convert the same few hours and days thousands of times."""
+    seen: dict[int, Any] = {}
+
+    def at(second: int) -> Any:
+        found = seen.get(second)
+        if found is None:
+            found = seen[second] = convert(second)
+        return found
+
+    return at

@@ -194,7 +194,7 @@ def rebuild_stats(conn: Connection, chunk: int = 50_000) -> None:
                domains.c.hostname.label("domain"), *(links.c[c] for c in CUBE_COLUMNS if c != "domain"))
         .select_from(click_facets.join(links, links.c.id == click_facets.c.link_id)
                      .join(domains, domains.c.id == links.c.domain_id))
-        .order_by(click_facets.c.id)
+        .order_by(click_facets.c.link_id, click_facets.c.hour)
     )
     rows = conn.execute(query).mappings().all()
     for start in range(0, len(rows), chunk):
