@@ -17,6 +17,7 @@ from sharelytics.core.links.store import load_links_by_id, parent_exists, store_
 from sharelytics.core.links.tools import Tool
 from sharelytics.core.projects.model import Project
 from sharelytics.core.secrets import new_base62
+from sharelytics.core.stats.share_rollup import add_shares, fact_of
 from sharelytics.storage.tables import links
 from sharelytics.storage.upsert import dialect_insert
 
@@ -106,7 +107,9 @@ def _insert(conn: Connection, project: Project, tool: Tool, domain: Domain, item
 def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
     patterns = enabled_patterns(conn, project.id)
     ids = [_insert(conn, project, tool, domain, item, patterns) for item in items]
-    return load_links_by_id(conn, ids)
+    made = load_links_by_id(conn, ids)
+    add_shares(conn, [fact_of(vars(link)) for link in made])  # stats count shares from rollups, kept here
+    return made
 
 
 def create_links(engine: Engine, project: Project, tool: Tool, domain: Domain, items: Sequence[NewLink]) -> list[Link]:
