@@ -149,6 +149,15 @@ def basis_between(basis: str, start: datetime, end: datetime) -> ColumnElement[b
                and_(spsa.is_(None), links.c.created_at >= start, links.c.created_at < end))
 
 
+def basis_outside(basis: str, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """The link counts before start or from end on: NOT basis_between, as index ranges."""
+    created = links.c.created_at
+    if basis == "created":
+        return or_(created < start, created >= end)
+    spsa = links.c.service_postid_shared_at
+    return or_(spsa < start, spsa >= end, and_(spsa.is_(None), or_(created < start, created >= end)))
+
+
 def _link_rows() -> Any:
     return (select(links.c.project_id, links.c.created_at, links.c.service_postid_shared_at,
                    domains.c.hostname.label("domain"), *(links.c[c] for c in CUBE_COLUMNS if c != "domain"))
