@@ -41,6 +41,7 @@ from sharelytics.storage.tables import click_days, click_hours, link_totals, lin
 PER_LINK_DIMENSIONS = frozenset(LINK_DIMENSIONS) - STAT_DIMENSIONS
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
 SORTS = (None, "clicks", "shares", "clicks_per_share", "shared_at")
+NOT_NULL = frozenset(c.name for c in links.columns if not c.nullable)
 
 
 def answers(query: StatsQuery) -> bool:
@@ -139,8 +140,8 @@ def _order(conn: Connection, query: StatsQuery, groups: Subquery) -> list[Column
         else:
             key = groups.c.humans
         first = [key.desc() if descending else key]
-    tail = [case((groups.c.value.is_(None), 1), else_=0), text_order(groups.c.value, conn.dialect)]
-    return first + tail
+    nulls_last = [] if query.group_by in NOT_NULL else [case((groups.c.value.is_(None), 1), else_=0)]
+    return first + nulls_last + [text_order(groups.c.value, conn.dialect)]
 
 
 def ranked_page(conn: Connection, query: StatsQuery, first: int, per_page: int) -> tuple[list[Group], int]:

@@ -118,7 +118,8 @@ def _total_of(counts: dict[Key, Metrics]) -> Metrics:
 
 def _report(conn: Connection, query: StatsQuery) -> Report:
     ranked = bool(query.group_by) and ranking.answers(query)  # a per-link grouping: the page comes from SQL
-    grouped = _counts(conn, query, [query.group_by]) if query.group_by and not ranked else None
+    # The pivot does not change a group's counts: left out, the group's rollup choice is not a pair's.
+    grouped = _counts(conn, replace(query, pivot=None), [query.group_by]) if query.group_by and not ranked else None
     if grouped is not None and not is_click_dimension(query.group_by or ""):
         totals = _total_of(grouped)  # one pass over the rollups instead of two
     else:  # without the group: a per-link group_by would send the clicks rollup choice to per-link rows
