@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from sharelytics.core.stats.cube import PAIRS, Cell, cell_of
 from sharelytics.core.stats.timeline import DAY, HOUR, floor_day, floor_hour
@@ -79,10 +92,17 @@ def _gather(facts: Iterable[ShareFact]) -> dict[Table, dict[Key, tuple[int, date
     return out
 
 
+Gathered = dict[Table, dict[Key, tuple[int, datetime]]]
+
+
 def add_shares(conn: Connection, facts: Iterable[ShareFact]) -> None:
     """Count new links (one upsert per table: concurrent creates add to the same rows safely)."""
+    _add(conn, _gather(facts))
+
+
+def _add(conn: Connection, gathered: Gathered) -> None:
     to_db = db_datetime(conn)
-    for table, cells in _gather(facts).items():
+    for table, cells in gathered.items():
         rows = [(p, basis, a, b, to_db(t), av, bv, count, to_db(latest))
                 for (p, basis, a, b, t, av, bv), (count, latest) in cells.items()]
         raw_add_counts(conn, table, (*_KEYS, _time_column(table), "av", "bv"), ("links",), rows, latest=("latest",))
@@ -100,7 +120,11 @@ def _params(table: Table, key: Key) -> dict[str, Any]:
 def remove_shares(conn: Connection, facts: Sequence[ShareFact]) -> None:
     """Take links out of their cells. Call it after the links' rows changed or went: a cell's `latest` is
     recomputed from the links still in it."""
-    for table, cells in _gather(facts).items():
+    _remove(conn, _gather(facts))
+
+
+def _remove(conn: Connection, gathered: Gathered) -> None:
+    for table, cells in gathered.items():
         ordered = sorted(cells.items())  # one lock order for concurrent writers
         if not ordered:
             continue
@@ -123,20 +147,33 @@ def _as_datetime(value: Any) -> datetime:
 
 
 def _recompute_latest(conn: Connection, table: Table, keys: list[Key]) -> None:
-    """Set each cell's latest from the links of its hour or day: one read of those links per bucket."""
+    """Set each cell's latest from the links of its hour or day: one indexed read of those links per bucket, every
+    cell's maximum taken in the same pass."""
     step = HOUR if table is share_hours else DAY
-    buckets: dict[tuple[int, str, datetime], set[Key]] = {}
+    buckets: dict[tuple[int, str, datetime], list[Key]] = {}
     for key in keys:
-        buckets.setdefault((key[0], key[1], key[4]), set()).add(key)
+        buckets.setdefault((key[0], key[1], key[4]), []).append(key)
+    moment = func.coalesce(links.c.service_postid_shared_at, links.c.created_at)
     for (project_id, basis, start), wanted in buckets.items():
-        found: dict[Key, datetime] = {}
-        for fact in _facts_in(conn, project_id, basis, start, start + step):
-            for key in _cells(fact)[0 if table is share_hours else 1]:
-                if key in wanted and (key not in found or fact.shared_at > found[key]):
-                    found[key] = fact.shared_at
-        for key in wanted:
-            if key in found:
-                conn.execute(update(table).where(_key_clause(table)).values(latest=found[key]), _params(table, key))
+        source = links.join(domains, domains.c.id == links.c.domain_id) if any(
+            "domain" in key[2:4] for key in wanted) else links
+        maxima = [func.max(case((and_(*_in_cell(key)), moment))) for key in wanted]
+        found = conn.execute(select(*maxima).select_from(source).where(
+            links.c.project_id == project_id, basis_between(basis, start, start + step))).one()
+        for key, latest in zip(wanted, found):
+            if latest is not None:
+                conn.execute(update(table).where(_key_clause(table)).values(latest=_as_datetime(latest)),
+                             _params(table, key))
+
+
+def _in_cell(key: Key) -> list[ColumnElement[bool]]:
+    """A links row belongs to the cell's dimension values ("" is none)."""
+    clauses: list[ColumnElement[bool]] = []
+    for name, value in ((key[2], key[5]), (key[3], key[6])):
+        if name:
+            column = domains.c.hostname if name == "domain" else links.c[name]
+            clauses.append(or_(column.is_(None), column == "") if value == "" else column == value)
+    return clauses or [literal(True)]
 
 
 def basis_between(basis: str, start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -178,9 +215,14 @@ def move_shares(conn: Connection, old: ShareFact, new: ShareFact | None) -> None
     """A link changed (or, with `new` None, went): after its row is written, move it between cells."""
     if new == old:
         return
+    leaving = _gather([old])
     if new is not None:
-        add_shares(conn, [new])
-    remove_shares(conn, [old])
+        coming = _gather([new])
+        for table, cells in leaving.items():  # cells the link stays in, with the same latest, are left alone
+            for key in [k for k, v in cells.items() if coming[table].get(k) == v]:
+                del cells[key], coming[table][key]
+        _add(conn, coming)
+    _remove(conn, leaving)
 
 
 def rebuild_shares(conn: Connection, chunk: int = 20_000) -> None:
