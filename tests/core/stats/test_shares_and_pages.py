@@ -261,3 +261,22 @@ def test_a_link_moved_by_url_update_moves_its_share(world: World) -> None:
     assert shares[("email", "gamma")] == 1
     assert ("twitter", "alpha") not in shares  # link 0 was the only twitter/alpha link
     assert _rollups(world.engine) == _rebuilt(world.engine)
+
+
+def test_per_link_pages_with_a_domain_or_user_filter(world: World) -> None:
+    world.click([(i % 5, 600 * i, 0, i) for i in range(20)])
+    project = (world.project.project.id,)
+    start, end = EPOCH, EPOCH + timedelta(days=1)
+
+    def page(*filters: Filter) -> list[tuple[Any, int]]:
+        report = build_report(world.engine, StatsQuery(project, start, end, group_by="awesm_id", per_page=100,
+                                                       filters=filters))
+        assert report.total_results == len(report.groups)
+        return [(g.value, g.metrics.clicks) for g in report.groups]
+
+    everything = page()
+    assert len(everything) == 5 and sum(c for _, c in everything) == 20
+    assert page(Filter("domain", ("sl.test",))) == everything
+    assert page(Filter("domain", ("elsewhere.test",))) == []
+    mine = {link.awesm_id for link in world.links if link.user_id == "u1"}
+    assert page(Filter("user_id", ("u1",))) == [(v, c) for v, c in everything if v in mine]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Float,
+    FromClause,
     Select,
     Subquery,
     and_,
@@ -35,7 +36,7 @@ from sharelytics.core.stats.share_rollup import basis_between, basis_outside
 from sharelytics.core.stats.shares import shared_at
 from sharelytics.core.stats.sql import as_datetime, text_order
 from sharelytics.core.stats.timeline import segments
-from sharelytics.storage.tables import click_days, click_hours, link_totals, links, stat_hours
+from sharelytics.storage.tables import click_days, click_hours, domains, link_totals, links, stat_hours
 
 # Link dimensions with about one value per link: the project-level rollups do not keep them.
 PER_LINK_DIMENSIONS = frozenset(LINK_DIMENSIONS) - STAT_DIMENSIONS
@@ -79,6 +80,13 @@ def _clicks_in_range(conn: Connection, query: StatsQuery) -> Subquery:
             .group_by(rows.c.link_id).subquery())
 
 
+def _with_domain(query: StatsQuery, source: FromClause) -> FromClause:
+    """The domains join, only when a filter names the domain (its hostname is the value)."""
+    if any(f.dimension == "domain" for f in query.filters):
+        return source.join(domains, domains.c.id == links.c.domain_id)
+    return source
+
+
 def _per_link(conn: Connection, query: StatsQuery) -> tuple[Select[Any], ColumnElement[bool], Subquery]:
     """One row per link that counts: its group value, counts, share (0 or 1) and shared_at (None without a share);
     with the condition for a link to have a share and the per-link clicks it is joined to."""
@@ -98,7 +106,7 @@ def _per_link(conn: Connection, query: StatsQuery) -> tuple[Select[Any], ColumnE
         counted, share, latest = shared, literal(1), shared_at()
     counts = [func.coalesce(clicks.c[c], 0).label(c) for c in COUNTS]
     stmt = (select(value, *counts, share.label("shares"), latest.label("shared_at"))
-            .select_from(links.outerjoin(clicks, clicks.c.link_id == links.c.id))
+            .select_from(_with_domain(query, links.outerjoin(clicks, clicks.c.link_id == links.c.id)))
             .where(and_(*where, counted)))
     return stmt, and_(*where, shared), clicks
 
@@ -112,12 +120,13 @@ def _groups(rows: Subquery) -> Subquery:
 def _count_links(conn: Connection, query: StatsQuery, shared: ColumnElement[bool], clicks: Subquery) -> int:
     """How many links count, without sorting them: those with a share in the scope (an index range of links),
     plus, for range questions, those clicked in the range but shared outside it."""
-    count = conn.execute(select(func.count()).select_from(links).where(shared)).scalar_one()
+    count = conn.execute(select(func.count()).select_from(_with_domain(query, links)).where(shared)).scalar_one()
     if query.scope == "range" and query.start is not None and query.end is not None:
         where = [links.c.project_id.in_(query.project_ids), basis_outside("created", query.start, query.end),
                  or_(clicks.c.humans > 0, clicks.c.bots > 0, clicks.c.unfurlers > 0)]
         where += [link_column(f.dimension).in_(list(f.values)) for f in query.filters]
-        count += conn.execute(select(func.count()).select_from(links.join(clicks, clicks.c.link_id == links.c.id))
+        joined = _with_domain(query, links.join(clicks, clicks.c.link_id == links.c.id))
+        count += conn.execute(select(func.count()).select_from(joined)
                               .where(*where)).scalar_one()
     return int(count)
 
