@@ -27,7 +27,6 @@ from sqlalchemy import (
     select,
 )
 
-from sharelytics.core.stats.timeline import segments
 from sharelytics.core.stats.cube import pair_of
 from sharelytics.core.stats.dimensions import (
     STAT_DIMENSIONS,
@@ -37,6 +36,7 @@ from sharelytics.core.stats.dimensions import (
 from sharelytics.core.stats.model import Filter, Metrics, StatsQuery
 from sharelytics.core.stats.shares import link_scope
 from sharelytics.core.stats.sql import matches
+from sharelytics.core.stats.timeline import segments
 from sharelytics.storage.tables import (
     click_days,
     click_facets,

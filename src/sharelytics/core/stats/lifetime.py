@@ -19,7 +19,7 @@ from sharelytics.core.stats.cube import pair_of
 from sharelytics.core.stats.model import Metrics, StatsQuery
 from sharelytics.core.stats.share_rollup import basis_outside
 from sharelytics.core.stats.shares import share_counts
-from sharelytics.storage.tables import CUBE_COLUMNS, link_totals, links, stat_days
+from sharelytics.storage.tables import CUBE_COLUMNS, link_totals, stat_days
 
 Key = tuple[Any, ...]
 
