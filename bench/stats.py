@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ from sharelytics.core.links.create import NewLink, create_links
 from sharelytics.core.links.model import LinkMetadata
 from sharelytics.core.links.tools import create_tool
 from sharelytics.core.projects.manage import create_project
+from sharelytics.core.secrets import hash_key
 from sharelytics.storage.engine import is_sqlite, make_engine
 from sharelytics.storage.migrate import upgrade
 from sharelytics.storage.tables import links as links_table
@@ -91,6 +93,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=40, help="runs of each query")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", default="", help="also write the figures to this file")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="time the queries on the --database-url of an earlier run (migrated first; its Bench "
+                             "project gets a new key); no setup, no ingest")
     args = parser.parse_args(argv)
     if args.quick:
         args.clicks, args.links = 300_000, 10_000
@@ -132,11 +137,13 @@ def _metadata(rng: random.Random) -> LinkMetadata:
 
 def _spread_creation(engine: Engine, ids: list[int], start: datetime, shape: Shape, rng: random.Random) -> None:
     """Links are created across the period (a tenth before it), so range shares are spread out too."""
+    from sharelytics.core.stats.share_rollup import rebuild_shares  # imported here: --queries-only on old trees
     span = shape.days * 86400
     rows = [{"lid": link_id, "at": start + timedelta(seconds=rng.randrange(-span // 10, span))} for link_id in ids]
     stmt = update(links_table).where(links_table.c.id == bindparam("lid")).values(created_at=bindparam("at"))
     with engine.begin() as conn:
         conn.execute(stmt, rows)
+        rebuild_shares(conn)  # the share rollups count links by created_at: recount them after backdating
 
 
 def zipf_cumulative(n: int, s: float = 1.05) -> list[float]:
@@ -228,6 +235,20 @@ def query_mix(key: str, awesm_ids: list[str], end: datetime, days: int) -> dict[
         "range group_by=awesm_id page 1": ("/stats/range.json", {**base, **period, "group_by": "awesm_id"}),
         "range country=US group_by=channel": ("/stats/range.json", {**base, **week, "country": "US",
                                                                     "group_by": "channel"}),
+        # Beyond the original mix: the other sorts of a per-link grouping, a range that does not cover the click
+        # history, one in another time zone (edge hours), and a shorter totals.
+        "range group_by=awesm_id sort=shares": ("/stats/range.json", {**base, **period, "group_by": "awesm_id",
+                                                                      "sort_type": "shares", "page": "3"}),
+        "range group_by=awesm_id sort=shared_at": ("/stats/range.json", {**base, **period, "group_by": "awesm_id",
+                                                                         "sort_type": "shared_at"}),
+        "range group_by=awesm_id 7 days": ("/stats/range.json", {**base, **week, "group_by": "awesm_id"}),
+        "range group_by=user_id sort=clicks_per_share": ("/stats/range.json", {
+            **base, **period, "group_by": "user_id", "sort_type": "clicks_per_share"}),
+        "range group_by=channel pivot=tag -08:00": ("/stats/range.json", {
+            **base, "group_by": "channel", "pivot": "tag",
+            "start_date": (end - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S-08:00"),
+            "end_date": end.strftime("%Y-%m-%dT%H:%M:%S-08:00")}),
+        "totals (7 days)": ("/stats/totals.json", {**base, **week}),
     }
 
 
@@ -264,6 +285,8 @@ def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="sharelytics-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(url)
+    if args.queries_only:
+        return rerun_queries(engine, url, workdir, shape, args)
     if not is_sqlite(engine):
         with engine.begin() as conn:  # a throwaway database: start from nothing
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -291,6 +314,27 @@ def main(argv: list[str]) -> int:
                              public_url="http://sl.bench")
     services = build_services(settings, engine)
     figures["queries"] = asyncio.run(time_queries(services, query_mix(key, awesm_ids, end, shape.days), args.repeat))
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    engine.dispose()
+    return 0
+
+
+def rerun_queries(engine: Engine, url: str, workdir: Path, shape: Shape, args: argparse.Namespace) -> int:
+    """The query mix again on an earlier run's database (the same day: the ranges end at today's midnight)."""
+    upgrade(engine)
+    key = "bench-" + secrets.token_hex(16)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE projects SET awesm_key_hash = :h WHERE name = 'Bench'"), {"h": hash_key(key)})
+        awesm_ids = list(conn.execute(text("SELECT awesm_id FROM links ORDER BY id")).scalars())
+        if is_sqlite(engine):
+            conn.execute(text("ANALYZE"))
+    end = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    settings = load_settings(environ={}, data_dir=str(workdir / "data"), database_url=url, secret="bench-secret",
+                             public_url="http://sl.bench")
+    services = build_services(settings, engine)
+    figures = {"queries": asyncio.run(time_queries(services, query_mix(key, awesm_ids, end, shape.days), args.repeat))}
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
+from sharelytics.core.stats.share_rollup import link_fact, move_shares
 from sharelytics.storage.tables import links
 from tests.conftest import ProjectFixture
 
@@ -33,8 +34,13 @@ def assert_link_shape(body: dict[str, object], *tail: str) -> None:
 
 
 def age_link(engine: Engine, awesm_id: str, created_at: datetime) -> None:
+    """Backdate a link, moving its share in the stats rollups as a real change would."""
     with engine.begin() as conn:
-        conn.execute(update(links).where(links.c.awesm_id == awesm_id).values(created_at=created_at))
+        link_id = conn.execute(select(links.c.id).where(links.c.awesm_id == awesm_id)).scalar_one()
+        before = link_fact(conn, link_id)
+        conn.execute(update(links).where(links.c.id == link_id).values(created_at=created_at))
+        assert before is not None
+        move_shares(conn, before, link_fact(conn, link_id))
 
 
 @pytest.fixture

@@ -154,6 +154,8 @@ links = Table(
     # Stats: shares of a range per channel / tag / campaign read from the index alone (core/stats/shares.py).
     Index("ix_links_project_created_dims", "project_id", "created_at", "channel", "tag", "campaign",
           "service_postid_shared_at"),
+    # Stats totals: links shared in a range (service_postid_shared_at wins over created_at, core/stats/shares.py).
+    Index("ix_links_project_shared", "project_id", "service_postid_shared_at"),
 )
 
 # Append-only: one row per click, written by the click writer from the journal (never on the request path).
@@ -283,6 +285,33 @@ def _stats(name: str, time_column: str) -> Table:
 
 stat_hours = _stats("stat_hours", "hour")  # the total and single dimensions only
 stat_days = _stats("stat_days", "day")  # the total, single dimensions and pairs
+
+
+def _shares(name: str, time_column: str) -> Table:
+    """Links shared per project, time base, time and one or two link dimension values (a, b, av, bv as in
+    stat_hours). Each link counts twice, once per time base: `basis` "created" at its created_at (range
+    questions), "shared" at coalesce(service_postid_shared_at, created_at) (totals questions). `latest` is the
+    greatest coalesce(service_postid_shared_at, created_at) of the cell's links (sort_type=shared_at)."""
+    return Table(
+        name,
+        metadata,
+        Column("id", BigId, primary_key=True),
+        Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+        Column("basis", String(7), nullable=False),
+        Column("a", String(20), nullable=False),
+        Column("b", String(20), nullable=False),
+        Column(time_column, DateTime, nullable=False),
+        Column("av", String(401), nullable=False),
+        Column("bv", String(401), nullable=False),
+        Column("links", Integer, nullable=False, default=0),
+        Column("latest", DateTime, nullable=True),
+        UniqueConstraint("project_id", "basis", "a", "b", time_column, "av", "bv", name=f"uq_{name}_cell"),
+    )
+
+
+# Kept by every path that creates, updates or deletes a link (core/stats/share_rollup.py).
+share_hours = _shares("share_hours", "hour")  # the total and single link dimensions
+share_days = _shares("share_days", "day")  # the total, single link dimensions and the link pairs of stat_days
 
 # --- Conversions (awe.sm conversions/new): one row each, plus hourly counts and values per link and type. ---
 

@@ -19,6 +19,7 @@ from sharelytics.core.links.create import NewLink, create_links
 from sharelytics.core.links.domains import ensure_shared_domain
 from sharelytics.core.links.model import Link, LinkMetadata
 from sharelytics.core.links.tools import create_tool
+from sharelytics.core.stats.share_rollup import link_fact, move_shares
 from sharelytics.storage import tables as t
 from tests.conftest import ProjectFixture
 
@@ -72,8 +73,11 @@ class World:
     def set_created(self, link_index: int, at: datetime, shared_at: datetime | None = None) -> None:
         link = self.links[link_index]
         with self.engine.begin() as conn:
+            before = link_fact(conn, link.id)
             conn.execute(update(t.links).where(t.links.c.id == link.id)
                          .values(created_at=at, service_postid_shared_at=shared_at))
+            assert before is not None
+            move_shares(conn, before, link_fact(conn, link.id))  # as url/update keeps the share rollups
 
     # --- the oracle ---
 

@@ -17,6 +17,7 @@ from sharelytics.core.links.store import SharedMetadata, parent_exists, store_sh
 from sharelytics.core.links.tools import Tool
 from sharelytics.core.projects.model import Project
 from sharelytics.core.secrets import new_base62
+from sharelytics.core.stats.share_rollup import add_shares, fact_of
 from sharelytics.storage.tables import links
 from sharelytics.storage.upsert import dialect_insert
 
@@ -164,7 +165,9 @@ def create_links_in(conn: Connection, project: Project, tool: Tool, domain: Doma
     """The one place links are inserted. `patterns`: the project's enabled patterns when the caller has them."""
     patterns = enabled_patterns(conn, project.id) if patterns is None else patterns
     checked = _latest_shared([_check(conn, project, item, patterns) for item in items])
-    return _insert(conn, project, tool, domain, checked) if checked else []
+    made = _insert(conn, project, tool, domain, checked) if checked else []
+    add_shares(conn, [fact_of(vars(link)) for link in made])  # stats count shares from rollups, kept here
+    return made
 
 
 def _latest_shared(checked: list[_Checked]) -> list[_Checked]:

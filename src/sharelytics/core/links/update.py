@@ -20,6 +20,7 @@ from sharelytics.core.links.model import Link, LinkMetadata, LinkNotFound, Unkno
 from sharelytics.core.links.store import load_link, parent_exists, store_shared_metadata
 from sharelytics.core.projects.model import Project
 from sharelytics.core.stats.cube import cell_of, move_link
+from sharelytics.core.stats.share_rollup import fact_of, move_shares
 from sharelytics.storage.tables import links
 
 UPDATE_WINDOW = timedelta(days=30)
@@ -78,6 +79,7 @@ def update_link_in(conn: Connection, project: Project, awesm_id: str, meta: Link
     assert updated is not None
     # Stats keep project-level counts per channel, tag, campaign...: the link's clicks follow it to its new cell.
     move_link(conn, link.id, project.id, cell_of(vars(link)), cell_of(vars(updated)))
+    move_shares(conn, fact_of(vars(link)), fact_of(vars(updated)))  # and its share, which shared_at may move too
     return updated
 
 

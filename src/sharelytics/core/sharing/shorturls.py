@@ -19,6 +19,7 @@ from sharelytics.core.sharing.model import Referral, ShortUrl
 from sharelytics.core.sharing.pages import Page, PageRequest, fetch_page
 from sharelytics.core.sharing.tracking import sharing_tool
 from sharelytics.core.stats.cube import link_cells, move_link
+from sharelytics.core.stats.share_rollup import link_fact, move_shares
 from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import clicks, domains, link_totals, links
 
@@ -97,5 +98,8 @@ def delete_shorturl(engine: Engine, project_id: int, token: str) -> ShortUrl:
         cells = link_cells(conn, {shorturl.link_id}, lock=True)
         if shorturl.link_id in cells:
             move_link(conn, shorturl.link_id, project_id, cells[shorturl.link_id][1], None)
+        share = link_fact(conn, shorturl.link_id)
         conn.execute(delete(links).where(links.c.id == shorturl.link_id))
+        if share is not None:
+            move_shares(conn, share, None)
     return shorturl

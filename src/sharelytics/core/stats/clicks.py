@@ -27,7 +27,6 @@ from sqlalchemy import (
     select,
 )
 
-from sharelytics.core.stats import timeline
 from sharelytics.core.stats.cube import pair_of
 from sharelytics.core.stats.dimensions import (
     STAT_DIMENSIONS,
@@ -37,6 +36,7 @@ from sharelytics.core.stats.dimensions import (
 from sharelytics.core.stats.model import Filter, Metrics, StatsQuery
 from sharelytics.core.stats.shares import link_scope
 from sharelytics.core.stats.sql import matches
+from sharelytics.core.stats.timeline import segments
 from sharelytics.storage.tables import (
     click_days,
     click_facets,
@@ -158,19 +158,6 @@ def _collect(
         values = [(parts.pop(0) or None) if k else None for k in keys]  # the cube's "" is "none"
         key = (moment, *values)
         into.setdefault(key, Metrics(shares=None)).add(_metrics(row[width:]))
-
-
-def segments(start: datetime, end: datetime, interval: str | None) -> list[tuple[str, datetime, datetime]]:
-    """(unit, a, b) pieces covering [start, end): whole UTC days from the day rollups, the rest from hours."""
-    if interval == "hour":
-        return [("hour", start, end)]
-    if interval in ("day", "week") and start != timeline.floor_day(start):
-        return [("hour", start, end)]  # buckets start at the client's local midnight: only hours align
-    cut = timeline.split(start, end)
-    parts = [("hour", a, b) for a, b in cut.hours]
-    if cut.days:
-        parts.append(("day", *cut.days))
-    return parts
 
 
 def click_counts(

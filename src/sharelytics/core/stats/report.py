@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from sharelytics.core.stats import timeline
-from sharelytics.core.stats.clicks import click_counts
+from sharelytics.core.stats import ranking, timeline
 from sharelytics.core.stats.conversions import conversion_counts
 from sharelytics.core.stats.dimensions import is_click_dimension
+from sharelytics.core.stats.lifetime import clicks_of
 from sharelytics.core.stats.metadata import group_metadata
 from sharelytics.core.stats.model import (
     MAX_PER_PAGE,
@@ -32,7 +33,7 @@ def _counts(conn: Connection, query: StatsQuery, keys: Sequence[str | None], *, 
             restrict: dict[str, Sequence[Any]] | None = None) -> dict[Key, Metrics]:
     """Clicks, shares and (when asked) conversions, merged under one key space."""
     merged: dict[Key, Metrics] = {}
-    sources = [click_counts(conn, query, keys, by_time=by_time, restrict=restrict),
+    sources = [clicks_of(conn, query, keys, by_time=by_time, restrict=restrict),
                share_counts(conn, query, keys, by_time=by_time, restrict=restrict)]
     if query.with_conversions:
         sources.append(conversion_counts(conn, query, keys, by_time=by_time, restrict=restrict))
@@ -48,8 +49,8 @@ def _sort_key(sort_type: str | None) -> Callable[[Group], Any]:
         m = group.metrics
         if sort_type == "shares":
             return m.shares or 0
-        if sort_type == "clicks_per_share":
-            return m.clicks_per_share or 0.0
+        if sort_type == "clicks_per_share":  # the exact ratio (the rounded one is for display), as ranking.py
+            return m.clicks / m.shares if m.shares else 0.0
         if sort_type == "shared_at":
             return m.shared_at or datetime.min
         if sort_type == "conversions":
@@ -94,7 +95,7 @@ def _groups(counts: dict[Key, Metrics], position: int) -> list[Group]:
     return [Group(value=key[position], metrics=m) for key, m in counts.items() if _active(m)]
 
 
-def _page(query: StatsQuery, total: int) -> tuple[int, int]:
+def _page(query: StatsQuery) -> tuple[int, int]:
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     if query.first is not None:
         return max(0, query.first), per_page
@@ -116,25 +117,29 @@ def _total_of(counts: dict[Key, Metrics]) -> Metrics:
 
 
 def _report(conn: Connection, query: StatsQuery) -> Report:
-    grouped = _counts(conn, query, [query.group_by]) if query.group_by else None
+    ranked = bool(query.group_by) and ranking.answers(query)  # a per-link grouping: the page comes from SQL
+    # The pivot does not change a group's counts: left out, the group's rollup choice is not a pair's.
+    grouped = _counts(conn, replace(query, pivot=None), [query.group_by]) if query.group_by and not ranked else None
     if grouped is not None and not is_click_dimension(query.group_by or ""):
         totals = _total_of(grouped)  # one pass over the rollups instead of two
-    else:
-        totals = _counts(conn, query, [None]).get((None, None), Metrics())
+    else:  # without the group: a per-link group_by would send the clicks rollup choice to per-link rows
+        totals = _counts(conn, replace(query, group_by=None, pivot=None), [None]).get((None, None), Metrics())
     intervals = None
     if query.interval:
         rows = _counts(conn, query, [None], by_time=True)
         intervals = _bucketed(query, rows, 0).get(None) or _empty_buckets(query)
     if not query.group_by:
         return Report(query, totals, [], 0, 0, intervals)
-    assert grouped is not None
-    groups = _sorted(_groups(grouped, 1), query.sort_type, query.sort_order)
-    first, per_page = _page(query, len(groups))
-    page = groups[first : first + per_page]
+    first, per_page = _page(query)
+    if grouped is None:
+        page, total_results = ranking.ranked_page(conn, query, first, per_page)
+    else:
+        groups = _sorted(_groups(grouped, 1), query.sort_type, query.sort_order)
+        page, total_results = groups[first : first + per_page], len(groups)
     values = [g.value for g in page]
     # Narrow the pivot and interval questions to the page's values, unless the page holds every group (then the
     # IN list only costs: on SQLite it made the pivot's shares scan three times slower).
-    restrict = {query.group_by: values} if len(page) < len(groups) else None
+    restrict = {query.group_by: values} if len(page) < total_results else None
     if page and query.pivot:
         _attach_pivots(conn, query, page, restrict)
     if page and query.interval:
@@ -146,7 +151,7 @@ def _report(conn: Connection, query: StatsQuery) -> Report:
         found = group_metadata(conn, query, query.group_by, values)
         for group in page:
             group.metadata = found.get(group.value)
-    return Report(query, totals, page, len(groups), first, intervals)
+    return Report(query, totals, page, total_results, first, intervals)
 
 
 def _attach_pivots(conn: Connection, query: StatsQuery, page: list[Group],

@@ -29,3 +29,9 @@ def hour_floor(column: ColumnElement[datetime], dialect: Dialect) -> ColumnEleme
 def as_datetime(value: Any) -> datetime:
     """SQLite hands computed datetimes back as text."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def text_order(column: ColumnElement[Any], dialect: Dialect) -> ColumnElement[Any]:
+    """Text in code point order, as Python sorts str (SQLite's BINARY collation does; PostgreSQL's default
+    collation may follow a locale)."""
+    return column.collate("C") if dialect.name == "postgresql" else column

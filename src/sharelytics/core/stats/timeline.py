@@ -99,6 +99,19 @@ def split(start: datetime, end: datetime) -> Split:
     return Split((first_day, last_day), edges)
 
 
+def segments(start: datetime, end: datetime, interval: str | None) -> list[tuple[str, datetime, datetime]]:
+    """(unit, a, b) pieces covering [start, end): whole UTC days from the day rollups, the rest from hours."""
+    if interval == "hour":
+        return [("hour", start, end)]
+    if interval in ("day", "week") and start != floor_day(start):
+        return [("hour", start, end)]  # buckets start at the client's local midnight: only hours align
+    cut = split(start, end)
+    parts = [("hour", a, b) for a, b in cut.hours]
+    if cut.days:
+        parts.append(("day", *cut.days))
+    return parts
+
+
 def iso(moment: datetime | None) -> str | None:
     """awe.sm's response form: `2011-10-04T18:00:57Z`."""
     return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
