@@ -129,7 +129,9 @@ def main(argv: list[str]) -> int:
     url = f"sqlite:///{path}"
     settings = load_settings(environ={}, data_dir=str(workdir), database_url=url, secret="bench-secret",
                              public_url="http://sl.bench")
-    services = build_services(settings, make_engine(url))
+    engine = make_engine(url)
+    upgrade(engine)  # a reused file may predate the newest migrations
+    services = build_services(settings, engine)
     figures = {"database": str(path), "pages": asyncio.run(time_pages(services, key, args.repeat))}
     print(json.dumps(figures, indent=2))
     services.engine.dispose()
