@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-from typing import TYPE_CHECKING, Any, Iterator, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-import orjson
 import typer
+
+from sharelytics.cli_output import emit as _emit
+from sharelytics.cli_output import fail as _fail
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -62,18 +64,6 @@ def _engine(settings: Settings) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
-
-
-def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
-    if as_json:
-        typer.echo(orjson.dumps(payload).decode())
-    else:
-        typer.echo("\n".join(lines))
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")

@@ -6,10 +6,12 @@ to links created from then on: a link's redirect_url is fixed when it is made (a
 
 from __future__ import annotations
 
-from typing import Any, List, NoReturn, Optional
+from typing import Any, List, Optional
 
-import orjson
 import typer
+
+from sharelytics.cli_output import emit as _emit
+from sharelytics.cli_output import fail as _fail
 
 _TYPER: dict[str, Any] = {"no_args_is_help": True, "rich_markup_mode": None, "pretty_exceptions_show_locals": False}
 patterns_app = typer.Typer(help="Redirection patterns: per original_url hostname, where new links really send people.",
@@ -18,15 +20,6 @@ conversions_app = typer.Typer(help="Conversion tracking: new links to these doma
 
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
 ProjectArgument = typer.Argument(..., help="Project name or id.")
-
-
-def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
-    typer.echo(orjson.dumps(payload).decode() if as_json else "\n".join(lines))
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def _pattern_payload(found: Any) -> dict[str, Any]:

@@ -8,10 +8,12 @@ calls; each takes `--json` and then prints one JSON object (dates in ISO 8601, U
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, Optional
+from typing import Any, Optional
 
-import orjson
 import typer
+
+from sharelytics.cli_output import emit as _emit
+from sharelytics.cli_output import fail as _fail
 
 from sharelytics.core.sharing.pages import MAX_PER_PAGE, PageRequest
 
@@ -28,15 +30,6 @@ PageOption = typer.Option(1, "--page", min=1, help="Page number, from 1.")
 PerPageOption = typer.Option(100, "--per-page", min=1, max=MAX_PER_PAGE, help="Entries per page.")
 NewestFirstOption = typer.Option(False, "--newest-first", help="Newest first (default: oldest first).")
 YesOption = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (for scripts).")
-
-
-def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
-    typer.echo(orjson.dumps(payload).decode() if as_json else "\n".join(lines))
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def _confirm(question: str, yes: bool) -> None:

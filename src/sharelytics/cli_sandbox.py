@@ -3,11 +3,13 @@ through their admin API."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, Optional
+from typing import Any, Optional
 
 import httpx
-import orjson
 import typer
+
+from sharelytics.cli_output import emit as _emit
+from sharelytics.cli_output import fail as _fail
 
 _TYPER: dict[str, Any] = {"no_args_is_help": True, "rich_markup_mode": None, "pretty_exceptions_show_locals": False}
 app = typer.Typer(help="Local fakes of the Mastodon, Bluesky, X, Facebook and LinkedIn APIs for tests and demos.",
@@ -22,11 +24,6 @@ JsonOption = typer.Option(False, "--json", help="Print one JSON object instead o
 NetworkArgument = typer.Argument(..., help="mastodon, bluesky, twitter, facebook or linkedin.")
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
-
-
 def _admin(url: str, method: str, path: str, **kwargs: Any) -> Any:
     try:
         response = httpx.request(method, f"{url.rstrip('/')}/admin{path}", timeout=10, **kwargs)
@@ -36,10 +33,6 @@ def _admin(url: str, method: str, path: str, **kwargs: Any) -> Any:
         _fail(response.json().get("error", response.text) if "json" in response.headers.get("content-type", "")
               else response.text)
     return response.json()
-
-
-def _emit(as_json: bool, payload: dict[str, Any], lines: list[str]) -> None:
-    typer.echo(orjson.dumps(payload).decode() if as_json else "\n".join(lines))
 
 
 @app.command()
