@@ -3,6 +3,7 @@ dashboard page timed through the ASGI app in-process, signed in with the project
 
     python bench/dashboard.py                              # 1,000,000 clicks on 50,000 links over 30 days, SQLite
     python bench/dashboard.py --database /tmp/dash.db      # keeps the file; a second run reuses it (no ingest)
+    python bench/dashboard.py --database /tmp/s.db         # or reuses a bench/stats.py --database-url file
     python bench/dashboard.py --quick                      # 100,000 clicks on 5,000 links
 
 Figures: p50/p99 per page in milliseconds (after two warm-up requests), on stderr and as JSON on stdout.
@@ -124,13 +125,17 @@ async def time_pages(services: Any, key: str, repeat: int) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     path = Path(args.database) if args.database else Path(tempfile.mkdtemp(prefix="sharelytics-dash-")) / "bench.db"
-    key = path.with_suffix(".key").read_text() if path.exists() else build(path, args)
+    key_file = path.with_suffix(".key")
+    key = key_file.read_text() if key_file.exists() else None if path.exists() else build(path, args)
     workdir = Path(tempfile.mkdtemp(prefix="sharelytics-dash-data-"))
     url = f"sqlite:///{path}"
     settings = load_settings(environ={}, data_dir=str(workdir), database_url=url, secret="bench-secret",
                              public_url="http://sl.bench")
     engine = make_engine(url)
     upgrade(engine)  # a reused file may predate the newest migrations
+    if key is None:  # a bench/stats.py database: its Bench project gets a new key, kept beside the file
+        key = data.new_key(engine)
+        key_file.write_text(key)
     services = build_services(settings, engine)
     figures = {"database": str(path), "pages": asyncio.run(time_pages(services, key, args.repeat))}
     print(json.dumps(figures, indent=2))

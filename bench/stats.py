@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -89,7 +90,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--batch", type=int, default=5000, help="clicks per ClickWriter.write (flush_batch)")
     parser.add_argument("--quick", action="store_true", help="300,000 clicks on 10,000 links")
-    parser.add_argument("--database-url", default="", help="default: a SQLite file in a temporary directory")
+    parser.add_argument("--database-url", default="", help="default: a SQLite file in a temporary directory, removed at the end")
     parser.add_argument("--repeat", type=int, default=40, help="runs of each query")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", default="", help="also write the figures to this file")
@@ -285,8 +286,17 @@ def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="sharelytics-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(url)
-    if args.queries_only:
-        return rerun_queries(engine, url, workdir, shape, args)
+    try:
+        if args.queries_only:
+            return rerun_queries(engine, url, workdir, shape, args)
+        return run(engine, url, workdir, shape, args)
+    finally:
+        engine.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)  # the journal dir, and the database unless --database-url
+
+
+def run(engine: Engine, url: str, workdir: Path, shape: Shape, args: argparse.Namespace) -> int:
+    """Set up, ingest, then time the query mix."""
     if not is_sqlite(engine):
         with engine.begin() as conn:  # a throwaway database: start from nothing
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -317,17 +327,19 @@ def main(argv: list[str]) -> int:
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
-    engine.dispose()
     return 0
 
 
 def rerun_queries(engine: Engine, url: str, workdir: Path, shape: Shape, args: argparse.Namespace) -> int:
     """The query mix again on an earlier run's database (the same day: the ranges end at today's midnight)."""
     upgrade(engine)
-    key = "bench-" + secrets.token_hex(16)
+    key = new_key(engine)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE projects SET awesm_key_hash = :h WHERE name = 'Bench'"), {"h": hash_key(key)})
         awesm_ids = list(conn.execute(text("SELECT awesm_id FROM links ORDER BY id")).scalars())
+    if not awesm_ids:
+        print(f"--queries-only: no links in {url}; run without --queries-only first", file=sys.stderr)
+        return 2
+    with engine.begin() as conn:
         if is_sqlite(engine):
             conn.execute(text("ANALYZE"))
     end = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
@@ -338,8 +350,15 @@ def rerun_queries(engine: Engine, url: str, workdir: Path, shape: Shape, args: a
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
-    engine.dispose()
     return 0
+
+
+def new_key(engine: Engine) -> str:
+    """A new awe.sm API key for the Bench project of an earlier run (only its hash was stored)."""
+    key = "bench-" + secrets.token_hex(16)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE projects SET awesm_key_hash = :h WHERE name = 'Bench'"), {"h": hash_key(key)})
+    return key
 
 
 def _project_id(engine: Engine) -> int:

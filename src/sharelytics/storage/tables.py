@@ -156,6 +156,9 @@ links = Table(
           "service_postid_shared_at"),
     # Stats totals: links shared in a range (service_postid_shared_at wins over created_at, core/stats/shares.py).
     Index("ix_links_project_shared", "project_id", "service_postid_shared_at"),
+    # A link's share tree (dashboard link page, the parent filter). Not led by project_id: the planner would
+    # then take it for every project-wide scan of links; awesm_ids are unique, so parent alone is selective.
+    Index("ix_links_parent", "parent"),
 )
 
 # Append-only: one row per click, written by the click writer from the journal (never on the request path).

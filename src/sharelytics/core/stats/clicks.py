@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     ColumnElement,
@@ -61,6 +61,10 @@ class Source:
     joins_links: bool
     facets: bool = False
     stat: tuple[str, str] | None = None  # stat_hours / stat_days: the (a, b) dimensions read
+
+
+# Rollups with a (project_id, time) index of their own.
+BY_PROJECT_TIME: Final = frozenset({click_days, click_hours, stat_days, stat_hours})
 
 
 def _dimensions(query: StatsQuery) -> set[str]:
@@ -130,7 +134,9 @@ def statement(
     restrict: dict[str, Sequence[Any]] | None = None,
     links_where: Sequence[ColumnElement[bool]] = (),
 ) -> Select[Any]:
-    owner = links.c.project_id if source.joins_links else source.table.c.project_id
+    # The rollup's own project_id when it has one: filtering on links.project_id instead leads SQLite to walk every
+    # link of the project and probe the rollup per link (1.5 s instead of 50 ms for eight edge hours at 10M clicks).
+    owner = source.table.c.project_id if source.table in BY_PROJECT_TIME else links.c.project_id
     where = [owner.in_(query.project_ids), *filter_clause(source, query.filters), *links_where]
     if source.stat is not None:
         where += [source.table.c.a == source.stat[0], source.table.c.b == source.stat[1]]

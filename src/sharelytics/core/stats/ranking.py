@@ -3,13 +3,15 @@ in SQL: the database sums each link's counts once and hands back only the page a
 of every group being built and sorted in Python.
 
 Each link's clicks come from `link_totals` when the range covers the project's whole click history (checked from
-the first and last hour of `stat_hours`), which is what a dashboard over a young project asks; otherwise from
-`click_days` (whole UTC days) and `click_hours` (edge hours). Its share is its own `links` row. The order is the
+the first and last hour of `stat_hours`), which is what a dashboard over a young project asks; from `link_totals`
+minus the rows outside the range when the range holds most of the history; otherwise from `click_days` (whole UTC
+days) and `click_hours` (edge hours). Its share is its own `links` row. The order is the
 one report.py gives in Python: the sort value, then the group's value (None last), so pages never overlap.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -38,6 +40,7 @@ from sharelytics.core.stats.sql import as_datetime, text_order
 from sharelytics.core.stats.timeline import segments
 from sharelytics.storage.tables import click_days, click_hours, domains, link_totals, links, stat_hours
 
+HOUR = timedelta(hours=1)
 # Link dimensions with about one value per link: the project-level rollups do not keep them.
 PER_LINK_DIMENSIONS = frozenset(LINK_DIMENSIONS) - STAT_DIMENSIONS
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
@@ -52,32 +55,54 @@ def answers(query: StatsQuery) -> bool:
             and not any(is_click_dimension(f.dimension) for f in query.filters))
 
 
-def covers_history(conn: Connection, query: StatsQuery) -> bool:
-    """Every click of the projects is inside [start, end): two index lookups per project."""
-    assert query.start is not None and query.end is not None
+def history_bounds(conn: Connection, query: StatsQuery) -> tuple[datetime, datetime] | None:
+    """[first hour, last hour + 1h) of the projects' clicks, from stat_hours (two index lookups per project);
+    None without any click."""
+    firsts, lasts = [], []
     for project_id in query.project_ids:
         where = (stat_hours.c.project_id == project_id, stat_hours.c.a == "", stat_hours.c.b == "")
         first = select(func.min(stat_hours.c.hour)).where(*where).scalar_subquery()
         last = select(func.max(stat_hours.c.hour)).where(*where).scalar_subquery()
         bounds = conn.execute(select(first, last)).one()
-        if bounds[0] is not None and (as_datetime(bounds[0]) < query.start or as_datetime(bounds[1]) >= query.end):
-            return False
-    return True
+        if bounds[0] is not None:
+            firsts.append(as_datetime(bounds[0]))
+            lasts.append(as_datetime(bounds[1]) + HOUR)
+    return (min(firsts), max(lasts)) if firsts else None
 
 
-def _clicks_in_range(conn: Connection, query: StatsQuery) -> Subquery:
-    """link_id and its counts inside the range."""
-    assert query.start is not None and query.end is not None
-    if covers_history(conn, query):  # joined to the projects' links: no filter of its own, so the join drives
-        return select(link_totals.c.link_id, *(link_totals.c[c] for c in COUNTS)).subquery()
+def _rollup_rows(project_ids: tuple[int, ...], pieces: list[tuple[str, datetime, datetime]]) -> Subquery:
+    """link_id and counts per link over the day and hour rollup rows of the pieces."""
     parts = []
-    for unit, a, b in segments(query.start, query.end, None):
+    for unit, a, b in pieces:
         table, time = (click_days, click_days.c.day) if unit == "day" else (click_hours, click_hours.c.hour)
         parts.append(select(table.c.link_id, *(table.c[c] for c in COUNTS))
-                     .where(table.c.project_id.in_(query.project_ids), time >= a, time < b))
+                     .where(table.c.project_id.in_(project_ids), time >= a, time < b))
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     return (select(rows.c.link_id, *(func.sum(rows.c[c]).label(c) for c in COUNTS))
             .group_by(rows.c.link_id).subquery())
+
+
+def _clicks_in_range(conn: Connection, query: StatsQuery) -> tuple[Subquery, bool]:
+    """link_id and its counts inside the range; True when they are the link_totals rows as they are.
+
+    Whichever side of the range holds less of the click history is read: the range's own rollup rows, or (a
+    30-day dashboard over a 31-day history) each link's totals minus its rows outside the range. Every count is
+    additive, uniques included, so the difference is exact."""
+    assert query.start is not None and query.end is not None
+    bounds = history_bounds(conn, query)
+    if bounds is None or (bounds[0] >= query.start and bounds[1] <= query.end):
+        # joined to the projects' links: no filter of its own, so the join drives
+        return select(link_totals.c.link_id, *(link_totals.c[c] for c in COUNTS)).subquery(), bounds is not None
+    first, last = bounds
+    inside = max(min(last, query.end) - max(first, query.start), timedelta(0))
+    if inside <= (last - first) - inside:
+        return _rollup_rows(query.project_ids, segments(query.start, query.end, None)), False
+    outside = [*(segments(first, query.start, None) if first < query.start else []),
+               *(segments(query.end, last, None) if query.end < last else [])]
+    out = _rollup_rows(query.project_ids, outside)
+    counts = [(link_totals.c[c] - func.coalesce(out.c[c], 0)).label(c) for c in COUNTS]
+    return (select(link_totals.c.link_id, *counts).where(link_totals.c.project_id.in_(query.project_ids))
+            .select_from(link_totals.outerjoin(out, out.c.link_id == link_totals.c.link_id)).subquery()), False
 
 
 def _with_domain(query: StatsQuery, source: FromClause) -> FromClause:
@@ -87,20 +112,22 @@ def _with_domain(query: StatsQuery, source: FromClause) -> FromClause:
     return source
 
 
-def _per_link(conn: Connection, query: StatsQuery) -> tuple[Select[Any], ColumnElement[bool], Subquery]:
+def _per_link(conn: Connection, query: StatsQuery) -> tuple[Select[Any], ColumnElement[bool], Subquery, bool]:
     """One row per link that counts: its group value, counts, share (0 or 1) and shared_at (None without a share);
-    with the condition for a link to have a share and the per-link clicks it is joined to."""
+    with the condition for a link to have a share, the per-link clicks it is joined to and whether those are the
+    link_totals rows."""
     value = link_column(query.group_by or "").label("value")
     where: list[ColumnElement[bool]] = [links.c.project_id.in_(query.project_ids)]
     where += [link_column(f.dimension).in_(list(f.values)) for f in query.filters]
     if query.scope == "range" and query.start is not None and query.end is not None:
-        clicks = _clicks_in_range(conn, query)
+        clicks, from_totals = _clicks_in_range(conn, query)
         shared = basis_between("created", query.start, query.end)
-        counted = or_(shared, clicks.c.link_id.is_not(None))
+        # A link whose clicks all fell outside the range may have a zero row (totals minus the outside rows).
+        counted = or_(shared, clicks.c.humans > 0, clicks.c.bots > 0, clicks.c.unfurlers > 0)
         share: ColumnElement[Any] = case((shared, 1), else_=0)
         latest: ColumnElement[Any] = case((shared, shared_at()), else_=null())
     else:  # totals: the links shared in the range (every link without dates), with their all-time clicks
-        clicks = link_totals.select().subquery()
+        clicks, from_totals = link_totals.select().subquery(), True
         shared = (basis_between("shared", query.start, query.end) if query.start is not None and query.end is not None
                   else literal(True))
         counted, share, latest = shared, literal(1), shared_at()
@@ -108,7 +135,7 @@ def _per_link(conn: Connection, query: StatsQuery) -> tuple[Select[Any], ColumnE
     stmt = (select(value, *counts, share.label("shares"), latest.label("shared_at"))
             .select_from(_with_domain(query, links.outerjoin(clicks, clicks.c.link_id == links.c.id)))
             .where(and_(*where, counted)))
-    return stmt, and_(*where, shared), clicks
+    return stmt, and_(*where, shared), clicks, from_totals
 
 
 def _groups(rows: Subquery) -> Subquery:
@@ -155,17 +182,19 @@ def _order(conn: Connection, query: StatsQuery, groups: Subquery) -> list[Column
 
 def ranked_page(conn: Connection, query: StatsQuery, first: int, per_page: int) -> tuple[list[Group], int]:
     """The groups at [first, first + per_page) in the query's order, and how many groups there are."""
-    per_link, shared, clicks = _per_link(conn, query)
+    per_link, shared, clicks, from_totals = _per_link(conn, query)
     rows = per_link.subquery()
-    by_link = query.group_by == "awesm_id"  # one link, one group: no grouping, and the count from indexes
+    # awesm_id: one link, one group, no grouping. Its count comes from indexes when the clicks are link_totals
+    # rows; any other count is taken in the same pass (a second pass would sum the range's rollup rows again).
+    by_link = query.group_by == "awesm_id"
+    count_apart = by_link and from_totals
     groups = rows if by_link else _groups(rows)
-    # Grouped values are few next to links: counting them in the same pass costs less than a second grouping.
-    extra = [] if by_link else [func.count().over().label("total")]
+    extra = [] if count_apart else [func.count().over().label("total")]
     stmt = (select(groups, *extra).where(_active(groups)).order_by(*_order(conn, query, groups))
             .limit(per_page).offset(first))
     found = conn.execute(stmt).mappings().all()
     page = [Group(value=row["value"], metrics=_metrics(row)) for row in found]
-    if by_link:
+    if count_apart:
         total = _count_links(conn, query, shared, clicks)
     elif found:
         total = int(found[0]["total"])
