@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Callable, Final, Generic, Hashable, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import Engine, select, tuple_
+from sqlalchemy import Engine, select
 
 from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import domains, links, projects
@@ -148,12 +148,12 @@ class _Refresher:
 
     def __init__(self, cache: "LinkCache") -> None:
         self._cache = cache
-        self._keys: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._stale: queue.SimpleQueue[tuple[tuple[str, str], int]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
-    def request(self, key: tuple[str, str]) -> None:
-        self._keys.put(key)
+    def request(self, key: tuple[str, str], link_id: int) -> None:
+        self._stale.put((key, link_id))
         if self._thread is None:
             with self._start_lock:
                 if self._thread is None:
@@ -162,10 +162,10 @@ class _Refresher:
 
     def _run(self) -> None:
         while True:
-            batch = [self._keys.get()]
+            batch = [self._stale.get()]
             while len(batch) < self.BATCH:
                 try:
-                    batch.append(self._keys.get_nowait())
+                    batch.append(self._stale.get_nowait())
                 except queue.Empty:
                     break
             try:
@@ -203,7 +203,7 @@ class LinkCache:
             if found is MISS:
                 return None if self._absent.get(key, now) is None else MISS
         if stale:
-            self._refresher.request(key)
+            self._refresher.request(key, found.link_id)  # type: ignore[union-attr]
         return found
 
     def peek_domain(self, host_key: str) -> DomainEntry | None | _Miss:
@@ -231,20 +231,34 @@ class LinkCache:
         self.put_link(host_key, path, entry)
         return entry
 
-    def reload_links(self, keys: list[tuple[str, str]]) -> None:
-        """Re-read many links in one query (the refresher's batches); those gone become negative entries."""
+    def reload_links(self, stale: list[tuple[tuple[str, str], int]]) -> None:
+        """Re-read many cached links, by link id, in one query (the refresher's batches); those gone (or moved,
+        should a path ever be reused) become negative entries.
+
+        By primary key, not by `(host_key, path) IN (...)`: SQLite answers that row-value list with a scan of the
+        whole links table per batch (about 45 ms for 500 links out of 100,000, against 1 ms by id), which made a
+        busy process slower every time its warmed links went stale together."""
         query = (
-            select(domains.c.host_key, links.c.path, links.c.id, links.c.project_id, links.c.redirect_url,
+            select(links.c.id, domains.c.host_key, links.c.path, links.c.project_id, links.c.redirect_url,
                    links.c.redirect_template, projects.c.redirect_status)
             .join(domains, domains.c.id == links.c.domain_id)
             .join(projects, projects.c.id == links.c.project_id)
-            .where(tuple_(domains.c.host_key, links.c.path).in_(keys))
+            .where(links.c.id.in_([link_id for _key, link_id in stale]))
         )
         with self.engine.connect() as conn:
-            found = {(r.host_key, r.path): LinkEntry.build(r.id, r.project_id, int(r.redirect_status), r.redirect_url,
-                                                           r.redirect_template) for r in conn.execute(query)}
-        for host_key, path in keys:
-            self.put_link(host_key, path, found.get((host_key, path)))
+            found = {r.id: ((r.host_key, r.path), LinkEntry.build(r.id, r.project_id, int(r.redirect_status),
+                                                                  r.redirect_url, r.redirect_template))
+                     for r in conn.execute(query)}
+        now = monotonic()
+        with self._lock:  # one short hold per batch, not one per link
+            for key, link_id in stale:
+                fresh = found.get(link_id)
+                if fresh is not None and fresh[0] == key:
+                    self._absent.pop(key)
+                    self._links.put(key, fresh[1], now + self.ttl)
+                else:
+                    self._links.pop(key)
+                    self._absent.put(key, None, now + self.negative_ttl)
 
     def load_domain(self, host_key: str) -> DomainEntry | None:
         """Read the link domain with this host key (None: not a link domain), and remember the answer."""
