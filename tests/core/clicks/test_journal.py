@@ -148,3 +148,16 @@ def test_line_round_trip(ua, ref, lang, ip, link_id, ts) -> None:
     assert record.referrer == (ref[:MAX_REFERRER] if ref else None)
     assert record.accept_language == (lang[:100] if lang else None)
     assert orjson.loads(line)[0] == "cid"
+
+
+def test_a_full_disk_fails_the_append_not_the_redirect(journal: ClickJournal, monkeypatch) -> None:
+    def no_space(fd: int, offset: int, length: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", no_space)
+    append(journal)  # logged, never raised into the redirect, and never a SIGBUS later on a store
+    assert journal.current_segment is None
+    assert list(journal.directory.iterdir()) == []  # no half-made segment left behind
+    monkeypatch.undo()
+    append(journal)
+    assert len(read_all(journal)) == 1
