@@ -22,8 +22,7 @@ import logging
 import queue
 import random
 import threading
-import time
-from time import monotonic
+from time import monotonic, sleep
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Callable, Final, Generic, Hashable, TypeVar
@@ -167,7 +166,7 @@ class _Refresher:
     def _run(self) -> None:
         while True:
             batch = [self._stale.get()]
-            time.sleep(self.GATHER)
+            sleep(self.GATHER)
             while len(batch) < self.BATCH:
                 try:
                     batch.append(self._stale.get_nowait())
@@ -242,10 +241,9 @@ class LinkCache:
         Only two things can change under a cached link: its project's redirect status, and whether it still exists
         (a link's path and target are never updated, reference §3.5). So one grouped query answers the batch with a
         row per project (links still there, the status), and only the links of a project whose count falls short are
-        read again, by primary key. Why not read every row: each row fetched releases and retakes the GIL around
-        `sqlite3_step`, and a thread doing that while the event loop serves requests trades the GIL with it at every
-        turn of the loop; refreshing 100,000 links row by row doubled the server's CPU per request (28 to 61 µs)
-        for as long as it lasted."""
+        read again, by primary key. Why not read every row: each row fetched is Python work and a GIL hand-over
+        (`sqlite3_step` releases it) that the event loop pays for; measured while 100,000 random links refreshed,
+        about 32 µs of server CPU per request this way against 38 to 40 µs reading rows (28 µs with no refresh)."""
         by_project: dict[int, list[tuple[tuple[str, str], LinkEntry]]] = {}
         for key, entry in stale:
             by_project.setdefault(entry.project_id, []).append((key, entry))
