@@ -7,8 +7,9 @@ Routing is by `Host` (lower-cased, port kept), never by a route table:
   path-prefix domain `dom.ai/n`;
 - hosts that are no link domain, other methods and other scope types go to the API untouched.
 
-A GET that finds a link appends the click's raw facts to the journal (one `os.write`, no database, no network);
-a HEAD is answered the same and not counted (link checkers, unfurlers and monitors send HEAD; people click with GET).
+A GET that finds a link appends the click's raw facts to the journal (a copy into a mapped file: no system call, no
+database, no network); a HEAD is answered the same and not counted (link checkers, unfurlers and monitors send HEAD;
+people click with GET).
 A cache miss reads the database in a worker thread. See docs/decisions/2026-11-23-redirect-hot-path.md.
 """
 

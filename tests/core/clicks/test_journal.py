@@ -43,7 +43,8 @@ def test_click_ids_are_unique_and_fit_the_column(tmp_path) -> None:
     for _ in range(500):
         append(one)
         append(two)
-    ids = [r.click_id for r in decode_lines(b"".join(p.read_bytes() for p in segment_paths(tmp_path)))[0]]
+    # Segments still being written end in NULs (preallocated): each is decoded on its own, as a consumer does.
+    ids = [r.click_id for p in segment_paths(tmp_path) for r in decode_lines(p.read_bytes())[0]]
     assert len(ids) == len(set(ids)) == 1000
     assert max(len(i) for i in ids) <= 32
     assert len(segment_paths(tmp_path)) == 2  # each writer has its own segment
@@ -88,6 +89,12 @@ def test_a_truncated_last_line_is_skipped(journal: ClickJournal) -> None:
     path.write_bytes(data[:-25])  # a torn last write
     claimed = try_claim(path)
     assert claimed is not None and len(claimed.records) == 2
+
+
+def test_a_sealed_segment_is_cut_to_its_written_end(journal: ClickJournal) -> None:
+    append(journal)
+    path = journal.rotate()
+    assert path is not None and path.read_bytes().count(b"\n") == 1 and b"\0" not in path.read_bytes()
 
 
 def test_damaged_lines_anywhere_are_skipped() -> None:
@@ -141,3 +148,16 @@ def test_line_round_trip(ua, ref, lang, ip, link_id, ts) -> None:
     assert record.referrer == (ref[:MAX_REFERRER] if ref else None)
     assert record.accept_language == (lang[:100] if lang else None)
     assert orjson.loads(line)[0] == "cid"
+
+
+def test_a_full_disk_fails_the_append_not_the_redirect(journal: ClickJournal, monkeypatch) -> None:
+    def no_space(fd: int, offset: int, length: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", no_space)
+    append(journal)  # logged, never raised into the redirect, and never a SIGBUS later on a store
+    assert journal.current_segment is None
+    assert list(journal.directory.iterdir()) == []  # no half-made segment left behind
+    monkeypatch.undo()
+    append(journal)
+    assert len(read_all(journal)) == 1

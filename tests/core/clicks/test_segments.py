@@ -38,6 +38,7 @@ def test_a_live_process_segment_cannot_be_claimed_until_it_dies(tmp_path: Path) 
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+    assert path.stat().st_size == 1 << 20  # never sealed: allocated whole, NULs after the last click
     claimed = try_claim(path)  # an orphan now: the kernel released the dead writer's lock
     assert claimed is not None
     assert [r.link_id for r in claimed.records] == [1, 2, 3, 4, 5]

@@ -13,6 +13,7 @@ from sharelytics.core.links.create import NewLink, create_link
 from sharelytics.core.links.domains import add_domain, ensure_shared_domain
 from sharelytics.core.links.model import LinkMetadata
 from sharelytics.core.projects.manage import configure_project
+from sharelytics.storage.tables import links
 from tests.conftest import ProjectFixture
 
 
@@ -74,6 +75,26 @@ def test_a_stale_link_is_answered_while_it_is_reread_in_the_background(engine: E
     while cache.peek_link("sl.test", link.path).status != 301:  # type: ignore[union-attr]
         assert time.perf_counter() < deadline, "the stale link was not re-read"
         time.sleep(0.01)
+
+
+def test_a_stale_link_gone_from_the_database_becomes_unknown(engine: Engine, project: ProjectFixture,
+                                                              clock: Clock) -> None:
+    domain = ensure_shared_domain(engine, "sl.test")
+    kept, gone = (create_link(engine, project.project, project.tool, domain,
+                              NewLink(f"http://a.example/{i}", LinkMetadata(channel="twitter"))) for i in range(2))
+    cache = LinkCache(engine, size=100, ttl=60)
+    assert cache.warm() == 2
+    with engine.begin() as conn:  # removed by "another process"
+        conn.execute(links.delete().where(links.c.id == gone.id))
+    clock.now += 61
+    assert cache.peek_link("sl.test", gone.path).link_id == gone.id  # type: ignore[union-attr]  # stale
+    assert cache.peek_link("sl.test", kept.path).link_id == kept.id  # type: ignore[union-attr]  # stale
+    deadline = time.perf_counter() + 5
+    while cache.peek_link("sl.test", gone.path) is not None:  # re-read in the background, by link id
+        assert time.perf_counter() < deadline, "the stale link was not re-read"
+        time.sleep(0.01)
+    clock.now += 30  # within the refreshed TTL, past the grace of the warmed entry
+    assert cache.peek_link("sl.test", kept.path).link_id == kept.id  # type: ignore[union-attr]
 
 
 def test_a_scan_of_unknown_paths_does_not_evict_links(engine: Engine, clock: Clock) -> None:

@@ -10,10 +10,10 @@ are cached too (an unknown path, a host that is no link domain), for a short whi
 so a scan of random paths can neither reach the database every time nor push the hot links out.
 
 Entries expire after `ttl` seconds, which is how changes made by another process (a project switched to 301, a new
-not-found redirect) reach this one; an expired link is answered for one more TTL while a background thread re-reads
-it in a batch, so expiry never stalls a busy link. `warm()` fills the cache at startup (expiries spread over the
-second half of the TTL). Changes made in this process call `forget*` and are seen at once.
-See docs/decisions/2026-11-23-redirect-hot-path.md.
+not-found redirect) reach this one; an expired link is answered for one more TTL while a background thread checks it
+against the database in a batch, so expiry never stalls a busy link. `warm()` fills the cache at startup (expiries
+spread over the second half of the TTL). Changes made in this process call `forget*` and are seen at once.
+See docs/decisions/2026-11-23-redirect-hot-path.md and 2026-11-23-mapped-click-journal.md.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ import logging
 import queue
 import random
 import threading
-from time import monotonic
+from time import monotonic, sleep
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Final, Generic, Hashable, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import Engine, select, tuple_
+from sqlalchemy import Engine, func, select
 
 from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import domains, links, projects
@@ -145,15 +145,18 @@ class _Refresher:
     """One daemon thread that re-reads stale links in batches, started on first need. Reads only."""
 
     BATCH = 500
+    # Seconds to let a batch gather after its first key. Without it the thread wakes on every key put on the
+    # queue and re-reads links one at a time: a query each, and a GIL hand-over with the event loop each.
+    GATHER = 0.1
 
     def __init__(self, cache: "LinkCache") -> None:
         self._cache = cache
-        self._keys: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._stale: queue.SimpleQueue[tuple[tuple[str, str], LinkEntry]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
-    def request(self, key: tuple[str, str]) -> None:
-        self._keys.put(key)
+    def request(self, key: tuple[str, str], entry: "LinkEntry") -> None:
+        self._stale.put((key, entry))
         if self._thread is None:
             with self._start_lock:
                 if self._thread is None:
@@ -162,10 +165,11 @@ class _Refresher:
 
     def _run(self) -> None:
         while True:
-            batch = [self._keys.get()]
+            batch = [self._stale.get()]
+            sleep(self.GATHER)
             while len(batch) < self.BATCH:
                 try:
-                    batch.append(self._keys.get_nowait())
+                    batch.append(self._stale.get_nowait())
                 except queue.Empty:
                     break
             try:
@@ -203,7 +207,7 @@ class LinkCache:
             if found is MISS:
                 return None if self._absent.get(key, now) is None else MISS
         if stale:
-            self._refresher.request(key)
+            self._refresher.request(key, found)  # type: ignore[arg-type]
         return found
 
     def peek_domain(self, host_key: str) -> DomainEntry | None | _Miss:
@@ -231,20 +235,67 @@ class LinkCache:
         self.put_link(host_key, path, entry)
         return entry
 
-    def reload_links(self, keys: list[tuple[str, str]]) -> None:
-        """Re-read many links in one query (the refresher's batches); those gone become negative entries."""
+    def reload_links(self, stale: list[tuple[tuple[str, str], LinkEntry]]) -> None:
+        """Check a batch of cached links against the database (the refresher's); those gone become negative entries.
+
+        Only two things can change under a cached link: its project's redirect status, and whether it still exists
+        (a link's path and target are never updated, reference §3.5). So one grouped query answers the batch with a
+        row per project (links still there, the status), and only the links of a project whose count falls short are
+        read again, by primary key. Why not read every row: each row fetched is Python work and a GIL hand-over
+        (`sqlite3_step` releases it) that the event loop pays for; measured while 100,000 random links refreshed,
+        about 32 µs of server CPU per request this way against 38 to 40 µs reading rows (28 µs with no refresh)."""
+        by_project: dict[int, list[tuple[tuple[str, str], LinkEntry]]] = {}
+        for key, entry in stale:
+            by_project.setdefault(entry.project_id, []).append((key, entry))
         query = (
-            select(domains.c.host_key, links.c.path, links.c.id, links.c.project_id, links.c.redirect_url,
+            select(links.c.project_id, projects.c.redirect_status, func.count())
+            .join(projects, projects.c.id == links.c.project_id)
+            .where(links.c.id.in_([entry.link_id for _key, entry in stale]))
+            .group_by(links.c.project_id, projects.c.redirect_status)
+        )
+        with self.engine.connect() as conn:
+            alive = {project_id: (int(status), count) for project_id, status, count in conn.execute(query)}
+        fresh: list[tuple[tuple[str, str], LinkEntry | None]] = []
+        reread: list[tuple[tuple[str, str], LinkEntry]] = []
+        for project_id, cached in by_project.items():
+            status, count = alive.get(project_id, (0, 0))
+            if count != len(cached):  # some were deleted (or moved): find out which
+                reread += cached
+                continue
+            fresh += [(key, entry if entry.status == status else replace(entry, status=status))
+                      for key, entry in cached]
+        if reread:
+            fresh += self._read_links(reread)
+        now = monotonic()
+        with self._lock:  # one short hold per batch, not one per link
+            for key, entry in fresh:
+                if entry is None:
+                    self._links.pop(key)
+                    self._absent.put(key, None, now + self.negative_ttl)
+                else:
+                    self._absent.pop(key)
+                    self._links.put(key, entry, now + self.ttl)
+
+    def _read_links(self, cached: list[tuple[tuple[str, str], LinkEntry]]) -> list[tuple[tuple[str, str],
+                                                                                        LinkEntry | None]]:
+        """Read cached links again by link id (the primary key: SQLite would scan the whole table for a
+        `(host_key, path) IN (...)` list); None for those gone or, should a path ever be reused, moved."""
+        query = (
+            select(links.c.id, domains.c.host_key, links.c.path, links.c.project_id, links.c.redirect_url,
                    links.c.redirect_template, projects.c.redirect_status)
             .join(domains, domains.c.id == links.c.domain_id)
             .join(projects, projects.c.id == links.c.project_id)
-            .where(tuple_(domains.c.host_key, links.c.path).in_(keys))
+            .where(links.c.id.in_([entry.link_id for _key, entry in cached]))
         )
         with self.engine.connect() as conn:
-            found = {(r.host_key, r.path): LinkEntry.build(r.id, r.project_id, int(r.redirect_status), r.redirect_url,
-                                                           r.redirect_template) for r in conn.execute(query)}
-        for host_key, path in keys:
-            self.put_link(host_key, path, found.get((host_key, path)))
+            found = {r.id: ((r.host_key, r.path), LinkEntry.build(r.id, r.project_id, int(r.redirect_status),
+                                                                  r.redirect_url, r.redirect_template))
+                     for r in conn.execute(query)}
+        result: list[tuple[tuple[str, str], LinkEntry | None]] = []
+        for key, entry in cached:
+            row = found.get(entry.link_id)
+            result.append((key, row[1] if row is not None and row[0] == key else None))
+        return result
 
     def load_domain(self, host_key: str) -> DomainEntry | None:
         """Read the link domain with this host key (None: not a link domain), and remember the answer."""
