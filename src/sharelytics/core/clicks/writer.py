@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -101,11 +102,11 @@ def click_row(record: ClickRecord, project_id: int, privacy_mode: str, secret: s
     country, ip = _address(record.ip, privacy_mode, secret)
     referrer, host, host_key = _referrer_parts(record.referrer)
     second = int(record.ts)
-    row = (record.click_id, record.link_id, project_id, to_db(second), kind, agent_name, ip, country, referrer, host,
+    link_id = record.link_id
+    row = (record.click_id, link_id, project_id, to_db(second), kind, agent_name, ip, country, referrer, host,
            browser, os_name, device, first_language(record.accept_language), record.user_agent or None)
-    stored = _stored((record.click_id, record.link_id, second, kind, country or "", host_key, browser_key, os_key,
-                      device_key))
-    return row, stored
+    facet = (link_id, second - second % 3600, kind, country or "", host_key, browser_key, os_key, device_key)
+    return row, _stored((record.click_id, second, facet))
 
 
 _stored = StoredClick._make  # no keyword handling: a tenth of a microsecond per click
@@ -143,19 +144,25 @@ class WriteResult:
     dropped: int  # for links that no longer exist
 
 
-def first_visits(conn: Connection, stored: Sequence[StoredClick], visitors: Mapping[str, str | None]) -> set[str]:
+def first_visits(conn: Connection, stored: Sequence[StoredClick], records: Mapping[str, ClickRecord],
+                 secret: str) -> set[str]:
     """The ids of the stored human clicks that were their visitor's first on the link (recorded in link_visitors,
-    so unique clicks add up across batches and time)."""
+    so unique clicks add up across batches and time). `records`: the journaled click of each stored click id."""
     wanted: dict[tuple[int, str], str] = {}
-    for row in sorted(stored, key=lambda r: r.second):
-        visitor = visitors.get(row.click_id)
-        if row.kind == HUMAN and visitor:
-            wanted.setdefault((row.link_id, visitor), row.click_id)
+    for click_id, _, facet in sorted(stored, key=_second):
+        if facet[2] == HUMAN:
+            record = records[click_id]
+            visitor = visitor_key(record.ip, record.user_agent, secret)
+            if visitor:
+                wanted.setdefault((facet[0], visitor), click_id)
     if not wanted:
         return set()
     inserted = insert_returning(conn, link_visitors, ("link_id", "visitor"), ("link_id", "visitor"),
                                 "link_id, visitor", sorted(wanted))
     return {wanted[(int(link_id), visitor)] for link_id, visitor in inserted}
+
+
+_second = itemgetter(1)  # StoredClick.second
 
 
 class ClickWriter:
@@ -197,8 +204,8 @@ class ClickWriter:
         to_db = second_to_db(conn)
         rows = [click_row(r, project_of[r.link_id], modes[project_of[r.link_id]], self.secret, to_db) for r in kept]
         stored = self._insert_new(conn, rows)
-        visitors = {r.click_id: visitor_key(r.ip, r.user_agent, self.secret) for r in kept}
-        upsert_rollups(conn, stored, cells, first_visits(conn, stored, visitors))
+        records = {r.click_id: r for r in kept}
+        upsert_rollups(conn, stored, cells, first_visits(conn, stored, records, self.secret))
         return WriteResult(len(stored), len(kept) - len(stored), len(batch) - len(kept))
 
     def _insert_new(self, conn: Connection, rows: list[tuple[tuple[Any, ...], StoredClick]]) -> list[StoredClick]:
