@@ -96,19 +96,26 @@ def _referrer_parts(referrer: str | None) -> tuple[str | None, str | None, str]:
     return referrer or None, host, host or ""
 
 
-def click_row(record: ClickRecord, project_id: int, privacy_mode: str, secret: str,
-              to_db: Callable[[int], Any]) -> tuple[tuple[Any, ...], StoredClick]:
-    """The `clicks` row for one journaled click (a tuple in CLICK_COLUMNS order): classified, geolocated on the
-    raw IP, then the IP protected; and what the rollups need of it."""
-    kind, agent_name, browser, os_name, device, browser_key, os_key, device_key = _agent_parts(record.user_agent)
-    country, ip = _address(record.ip, privacy_mode, secret)
-    referrer, host, host_key = _referrer_parts(record.referrer)
-    second = int(record.ts)
-    link_id = record.link_id
-    row = (record.click_id, link_id, project_id, to_db(second), kind, agent_name, ip, country, referrer, host,
-           browser, os_name, device, first_language(record.accept_language), record.user_agent or None)
-    facet = (link_id, second - second % 3600, kind, country or "", host_key, browser_key, os_key, device_key)
-    return row, _stored((record.click_id, second, facet))
+def click_rows(records: Iterable[ClickRecord], owners: Mapping[int, tuple[int, str]], secret: str,
+               to_db: Callable[[int], Any]) -> tuple[list[tuple[Any, ...]], list[StoredClick]]:
+    """The `clicks` rows of journaled clicks (tuples in CLICK_COLUMNS order): classified, geolocated on the raw IP,
+    then the IP protected; and what the rollups need of each. `owners`: link id -> (project id, privacy mode).
+    One loop for the batch, not a call per click: the calls were a tenth of this work."""
+    rows = []
+    stored = []
+    for record in records:
+        kind, agent_name, browser, os_name, device, browser_key, os_key, device_key = _agent_parts(record.user_agent)
+        link_id = record.link_id
+        project_id, privacy_mode = owners[link_id]
+        country, ip = _address(record.ip, privacy_mode, secret)
+        referrer, host, host_key = _referrer_parts(record.referrer)
+        second = int(record.ts)
+        rows.append((record.click_id, link_id, project_id, to_db(second), kind, agent_name, ip, country, referrer,
+                     host, browser, os_name, device, first_language(record.accept_language),
+                     record.user_agent or None))
+        facet = (link_id, second - second % 3600, kind, country or "", host_key, browser_key, os_key, device_key)
+        stored.append(_stored((record.click_id, second, facet)))
+    return rows, stored
 
 
 _stored = StoredClick._make  # no keyword handling: a tenth of a microsecond per click
@@ -239,22 +246,25 @@ class ClickWriter:
     def _write(self, conn: Connection, batch: list[ClickRecord]) -> WriteResult:
         _tune(conn, self.checkpointer)
         cells = link_cells(conn, {r.link_id for r in batch}, lock=True)
-        project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
-        kept = [r for r in batch if r.link_id in project_of]
-        modes = self.privacy.modes(conn, set(project_of.values()))
-        to_db = second_to_db(conn)
-        rows = [click_row(r, project_of[r.link_id], modes[project_of[r.link_id]], self.secret, to_db) for r in kept]
-        stored = self._insert_new(conn, rows)
+        kept = [r for r in batch if r.link_id in cells]
+        modes = self.privacy.modes(conn, {project_id for project_id, _ in cells.values()})
+        owners = {link_id: (project_id, modes[project_id]) for link_id, (project_id, _) in cells.items()}
+        rows, made = click_rows(kept, owners, self.secret, second_to_db(conn))
+        stored = self._insert_new(conn, rows, made)
         records = {r.click_id: r for r in kept}
         upsert_rollups(conn, stored, cells, first_visits(conn, stored, records, self.secret))
         return WriteResult(len(stored), len(kept) - len(stored), len(batch) - len(kept))
 
-    def _insert_new(self, conn: Connection, rows: list[tuple[tuple[Any, ...], StoredClick]]) -> list[StoredClick]:
-        """Insert the rows whose click id is new; the others (a replay) are skipped by the unique index."""
+    def _insert_new(self, conn: Connection, rows: list[tuple[Any, ...]],
+                    made: list[StoredClick]) -> list[StoredClick]:
+        """Insert the rows whose click id is new; the others (a replay) are skipped by the unique index. Returns
+        the `made` entries (one per row, in order) of the rows inserted."""
         if not rows:
             return []
-        inserted = set(insert_returning(conn, clicks, CLICK_COLUMNS, ("click_id",), "click_id", [r for r, _ in rows]))
-        return [stored for _, stored in rows if stored.click_id in inserted]
+        inserted = set(insert_returning(conn, clicks, CLICK_COLUMNS, ("click_id",), "click_id", rows))
+        if len(inserted) == len(rows):
+            return made
+        return [stored for stored in made if stored.click_id in inserted]
 
     def drain_journal(self, directory: Path, batch_size: int, stop: threading.Event | None = None) -> int:
         """Store every sealed or orphaned segment in `directory`; returns how many clicks were new. A set `stop`
