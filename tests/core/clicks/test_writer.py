@@ -1,3 +1,4 @@
+import gc
 import logging
 import shutil
 import threading
@@ -182,3 +183,22 @@ def test_a_stopped_drain_ends_between_transactions_and_leaves_the_rest_journaled
     assert segment_paths(journal.directory) == []
     assert count(engine, select(func.sum(click_hours.c.humans + click_hours.c.bots + click_hours.c.unfurlers))) == 100
     journal.close()
+
+
+
+def test_the_pool_gets_its_connections_back_with_foreign_keys_checked(
+        engine: Engine, writer: ClickWriter, project, link: int) -> None:  # type: ignore[no-untyped-def]
+    if not is_sqlite(engine):
+        pytest.skip("SQLite's per-connection foreign_keys switch")
+    writer.write([record(1, link, project.project.id)])
+    broken = ClickRecord("c-broken", link, project.project.id, "not a time", None, None, None, None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        writer.write([broken])  # fails inside the transaction
+    pooled = [engine.connect().execution_options(sqlite_deferred=True)  # several at once: no write lock
+              for _ in range(engine.pool.checkedin())]  # type: ignore[attr-defined]
+    try:
+        assert pooled and all(conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1 for conn in pooled)
+    finally:
+        for conn in pooled:
+            conn.close()
+    assert gc.isenabled()

@@ -26,9 +26,11 @@ from sharelytics.core.stats.cube import (
     HUMAN_ONE,
     UNFURLER_ONE,
     UNIQUE_ONE,
+    SHIFT,
     Cell,
+    Partials,
     add_stats,
-    expand,
+    spread,
     unpack,
 )
 from sharelytics.storage.tables import (
@@ -42,25 +44,36 @@ from sharelytics.storage.upsert import db_datetime, raw_add_counts
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
 FACET_DIMENSIONS = ("kind", "country", "referrer_host", "browser", "os", "device")
 ONE = {HUMAN: HUMAN_ONE, BOT: BOT_ONE, UNFURLER: UNFURLER_ONE}  # counts packed in one int (core/stats/cube.py)
+KIND_SHIFT = {HUMAN: 0, BOT: SHIFT, UNFURLER: 2 * SHIFT}
 UNIQUE = UNIQUE_ONE
+UNIQUE_SHIFT = 3 * SHIFT
+
+
+Facet = tuple[int, int, str, str, str, str, str, str]  # link, hour (Unix s), kind, then FACET_COLUMNS ("" unknown)
 
 
 class StoredClick(NamedTuple):
     """What the rollups need of one newly stored click."""
 
     click_id: str
-    link_id: int
     second: int  # Unix time, whole seconds
-    kind: str
-    country: str
-    referrer_host: str
-    browser: str
-    os: str
-    device: str
+    facet: Facet  # its click_facets cell, built once by the writer (the rollups only count it)
+
+    @property
+    def link_id(self) -> int:
+        return self.facet[0]
+
+    @property
+    def kind(self) -> str:
+        return self.facet[2]
 
 
 def moment_of(second: int) -> datetime:
     return datetime.fromtimestamp(second, UTC).replace(tzinfo=None)
+
+
+# "MM:SS.000000" for each second of an hour: a click's time is its hour's prefix plus one of these.
+_MINUTES_SECONDS = tuple(f"{s // 60:02d}:{s % 60:02d}.000000" for s in range(3600))
 
 
 def second_to_db(conn: Connection) -> Callable[[int], Any]:
@@ -76,8 +89,7 @@ def second_to_db(conn: Connection) -> Callable[[int], Any]:
         prefix = prefixes.get(hour)
         if prefix is None:
             prefix = prefixes[hour] = to_db(moment_of(hour * 3600))[:14]  # "YYYY-MM-DD HH:"
-        minute, sec = divmod(rest, 60)
-        return f"{prefix}{minute:02d}:{sec:02d}.000000"
+        return prefix + _MINUTES_SECONDS[rest]
 
     return text
 
@@ -91,19 +103,18 @@ def upsert_rollups(
     """Add the counts of `rows` (newly stored clicks) to every rollup. `cells`: link id -> (project, link cell)."""
     if not rows:
         return
-    # Per link, hour and click dimensions first (about one entry per click); hours, days, totals and the stat
-    # cells are then sums of those entries, not of the clicks.
-    facets: dict[tuple[Any, ...], int] = {}
+    # Per facet cell first (about one entry per click); hours, days, totals and the stat cells are then sums of
+    # those entries, not of the clicks.
+    facets: dict[Facet, int] = {}
     links: dict[int, list[int]] = {}
-    for row in rows:
-        link_id, second = row.link_id, row.second
-        value = ONE[row.kind] + (UNIQUE if row.click_id in first_visits else 0)
-        key = (link_id, second - second % 3600, row.kind, row.country, row.referrer_host, row.browser, row.os,
-               row.device)
-        facets[key] = facets.get(key, 0) + value
-        found = links.get(link_id)
+    for click_id, second, facet in rows:
+        value = ONE[facet[2]]
+        if click_id in first_visits:
+            value += UNIQUE
+        facets[facet] = facets.get(facet, 0) + value
+        found = links.get(facet[0])
         if found is None:
-            links[link_id] = [value, second, second]
+            links[facet[0]] = [value, second, second]
         else:
             found[0] += value
             if second < found[1]:
@@ -112,21 +123,22 @@ def upsert_rollups(
                 found[2] = second
     hours: dict[tuple[int, int], int] = {}
     facet_rows = []
-    stat_input: dict[tuple[Any, ...], int] = {}
+    partials = Partials()
     at = _cached(second_to_db(conn))
-    for key, value in facets.items():
-        link_id, hour, kind, *dims = key
-        k = (link_id, hour)
-        hours[k] = hours.get(k, 0) + value
-        humans, bots, unfurlers, uniques = unpack(value)
+    for facet, value in facets.items():
+        link_id, hour, kind = facet[0], facet[1], facet[2]
+        key = (link_id, hour)
+        hours[key] = hours.get(key, 0) + value
         project_id, cell = cells[link_id]
-        facet_rows.append((link_id, at(hour), kind, *dims, humans + bots + unfurlers, uniques, project_id))
-        k = (project_id, hour, *cell, *dims)
-        stat_input[k] = stat_input.get(k, 0) + value
+        uniques = value >> UNIQUE_SHIFT  # one kind per facet cell, every count positive: no unpack needed
+        clicks = (value - (uniques << UNIQUE_SHIFT)) >> KIND_SHIFT[kind]
+        dims = facet[3:]
+        facet_rows.append((link_id, at(hour), kind, *dims, clicks, uniques, project_id))
+        partials.add(project_id, hour, cell, dims, value)
     days: dict[tuple[int, int], int] = {}
     for (link_id, hour), value in hours.items():
-        k = (link_id, hour - hour % 86400)
-        days[k] = days.get(k, 0) + value
+        key = (link_id, hour - hour % 86400)
+        days[key] = days.get(key, 0) + value
 
     project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
     raw_add_counts(conn, click_hours, ("link_id", "hour"), COUNTS, [
@@ -142,7 +154,7 @@ def upsert_rollups(
     ], extra=("project_id",), earliest=("first_clicked_at",), latest=("last_clicked_at",))
     raw_add_counts(conn, click_facets, ("link_id", "hour", *FACET_DIMENSIONS), ("clicks", "uniques"), facet_rows,
                    extra=("project_id",))
-    add_stats(conn, expand(stat_input.items()), at)
+    add_stats(conn, spread(partials), at)
 
 
 def _cached(convert: Callable[[int], Any]) -> Callable[[int], Any]:

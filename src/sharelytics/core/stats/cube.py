@@ -26,7 +26,7 @@ from sharelytics.storage.tables import (
     stat_days,
     stat_hours,
 )
-from sharelytics.storage.upsert import db_datetime, raw_add_counts
+from sharelytics.storage.upsert import db_datetime, fetch_in, raw_add_counts
 
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
 Cell = tuple[str, ...]  # values of CUBE_COLUMNS, "" for none
@@ -73,17 +73,20 @@ def cell_of(values: Mapping[str, Any]) -> Cell:
 
 
 def link_cells(conn: Connection, link_ids: set[int], *, lock: bool = False) -> dict[int, tuple[int, Cell]]:
-    """link id -> (project id, cell), read in one query. `lock` (PostgreSQL) holds the links' rows shared
-    until commit, so an update moving a link to another cell waits for the clicks being added to the old one."""
-    query = (
-        select(links.c.id, links.c.project_id, domains.c.hostname.label("domain"),
-               *(links.c[c] for c in CUBE_COLUMNS if c != "domain"))
-        .join(domains, domains.c.id == links.c.domain_id)
-        .where(links.c.id.in_(link_ids))
-    )
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update(read=True, of=links)
-    return {row["id"]: (row["project_id"], cell_of(row)) for row in conn.execute(query).mappings()}
+    """link id -> (project id, cell), read straight from the DBAPI cursor (the writer asks for thousands of links
+    a batch). `lock` (PostgreSQL) holds the links' rows shared until commit, so an update moving a link to another
+    cell waits for the clicks being added to the old one."""
+    tail = f" FOR SHARE OF {links.name}" if lock and conn.dialect.name == "postgresql" else ""
+    return {row[0]: (row[1], row[2:]) for row in fetch_in(conn, _CELLS_QUERY, link_ids, tail)}
+
+
+# The cell columns as cell_of builds them ("" for none), the domain as its hostname.
+_CELLS_QUERY = (
+    f"SELECT {links.name}.id, {links.name}.project_id, "
+    + ", ".join(f"coalesce({domains.name}.hostname, '')" if c == "domain" else f"coalesce({links.name}.{c}, '')"
+                for c in CUBE_COLUMNS)
+    + f" FROM {links.name} JOIN {domains.name} ON {domains.name}.id = {links.name}.domain_id WHERE {links.name}.id"
+)
 
 
 Spread = tuple[dict[tuple[Any, ...], int], dict[tuple[Any, ...], int]]
@@ -93,52 +96,88 @@ _LINKS = len(CUBE_COLUMNS)
 _LINK_SINGLES = tuple(enumerate(CUBE_COLUMNS))
 _CLICK_SINGLES = tuple(enumerate(FACET_COLUMNS))
 _LINK_PAIRS = tuple((i, j, a, b) for i, j, a, b in _PAIR_INDEXES if j < _LINKS)
-_MIXED_PAIRS = tuple((i, j, a, b) for i, j, a, b in _PAIR_INDEXES if i < _LINKS <= j)
 assert all(i < _LINKS for i, _, _, _ in _PAIR_INDEXES)  # every kept pair has a link dimension first
 
 
-def _add(into: dict[tuple[Any, ...], int], key: tuple[Any, ...], value: int) -> None:
-    into[key] = into.get(key, 0) + value
+def _mixed_pairs() -> dict[int, tuple[tuple[int, str, str], ...]]:
+    """The link x click pairs by their click dimension (its index in FACET_COLUMNS): (index in the cell, a, b)."""
+    found: dict[int, tuple[tuple[int, str, str], ...]] = {}
+    for i, j, a, b in _PAIR_INDEXES:
+        if j >= _LINKS:
+            found[j - _LINKS] = (*found.get(j - _LINKS, ()), (i, a, b))
+    return found
+
+
+_MIXED = _mixed_pairs()
+_MIXED_CLICKS = tuple(_MIXED)
+
+
+class Partials:
+    """The partial sums every stat cell is a sum of: per project, hour and link cell; per project, hour and click
+    values; per project, day, link cell and the value of each click dimension paired with link dimensions. Most
+    stat cells come from the first two, far smaller than the clicks; only the link x click pairs need the third."""
+
+    __slots__ = ("hour_links", "hour_clicks", "day_mixed")
+
+    def __init__(self) -> None:
+        self.hour_links: dict[tuple[int, int, Cell], int] = {}
+        self.hour_clicks: dict[tuple[Any, ...], int] = {}  # (project, hour, *values of FACET_COLUMNS)
+        self.day_mixed: dict[tuple[int, int, int, Cell, str], int] = {}  # (project, day, FACET_COLUMNS index, ...)
+
+    def add(self, project: int, hour: int, cell: Cell, clicks: tuple[str, ...], value: int) -> None:
+        """Add packed counts of clicks in `cell` at `hour` (Unix seconds) with click values `clicks`."""
+        key: tuple[Any, ...] = (project, hour, cell)
+        found = self.hour_links
+        found[key] = found.get(key, 0) + value
+        key = (project, hour) + clicks
+        found = self.hour_clicks
+        found[key] = found.get(key, 0) + value
+        day = hour - hour % 86400
+        found = self.day_mixed
+        for j in _MIXED_CLICKS:
+            key = (project, day, j, cell, clicks[j])
+            found[key] = found.get(key, 0) + value
 
 
 def expand(items: Iterable[tuple[tuple[Any, ...], int]]) -> Spread:
     """((project, hour as Unix seconds, *link cell, *click dimensions), packed counts) -> the stat_hours and
-    stat_days cells they add to: {(project, a, b, second, av, bv): packed}.
-
-    Only the link x click pairs are spread per input; everything else comes from smaller partial sums (per
-    project, hour and link cell; per project, hour and click values), which is most of the writer's saving."""
-    hour_links: dict[tuple[Any, ...], int] = {}
-    hour_clicks: dict[tuple[Any, ...], int] = {}
-    days: dict[tuple[Any, ...], int] = {}
+    stat_days cells they add to: {(project, a, b, second, av, bv): packed}."""
+    partials = Partials()
     for key, value in items:
-        k = key[: 2 + _LINKS]
-        hour_links[k] = hour_links.get(k, 0) + value
-        k = (key[0], key[1], *key[2 + _LINKS :])
-        hour_clicks[k] = hour_clicks.get(k, 0) + value
-        if _MIXED_PAIRS:
-            project, hour = key[0], key[1]
-            day = hour - hour % 86400
-            for i, j, a, b in _MIXED_PAIRS:
-                k = (project, a, b, day, key[2 + i], key[2 + j])
-                days[k] = days.get(k, 0) + value
+        partials.add(key[0], key[1], key[2 : 2 + _LINKS], key[2 + _LINKS :], value)
+    return spread(partials)
+
+
+def spread(partials: Partials) -> Spread:
+    """The stat_hours and stat_days cells of the partial sums: the total and each single dimension per hour, the
+    same per day (sums of the hours), and the kept pairs per day."""
     hours: dict[tuple[Any, ...], int] = {}
-    day_links: dict[tuple[Any, ...], int] = {}
-    for key, value in hour_links.items():
-        project, hour = key[0], key[1]
-        _add(hours, (project, "", "", hour, "", ""), value)
+    day_links: dict[tuple[int, int, Cell], int] = {}
+    for (project, hour, cell), value in partials.hour_links.items():
+        key: tuple[Any, ...] = (project, "", "", hour, "", "")
+        hours[key] = hours.get(key, 0) + value
         for i, name in _LINK_SINGLES:
-            _add(hours, (project, name, "", hour, key[2 + i], ""), value)
-        _add(day_links, (project, hour - hour % 86400, *key[2:]), value)
-    for key, value in hour_clicks.items():
+            key = (project, name, "", hour, cell[i], "")
+            hours[key] = hours.get(key, 0) + value
+        key = (project, hour - hour % 86400, cell)
+        day_links[key] = day_links.get(key, 0) + value
+    for key, value in partials.hour_clicks.items():
         project, hour = key[0], key[1]
         for i, name in _CLICK_SINGLES:
-            _add(hours, (project, name, "", hour, key[2 + i], ""), value)
+            k = (project, name, "", hour, key[2 + i], "")
+            hours[k] = hours.get(k, 0) + value
+    days: dict[tuple[Any, ...], int] = {}
     for (project, a, b, hour, av, bv), value in hours.items():  # days: the sums of their hours
-        _add(days, (project, a, b, hour - hour % 86400, av, bv), value)
-    for key, value in day_links.items():
-        project, day = key[0], key[1]
+        key = (project, a, b, hour - hour % 86400, av, bv)
+        days[key] = days.get(key, 0) + value
+    for (project, day, cell), value in day_links.items():
         for i, j, a, b in _LINK_PAIRS:
-            _add(days, (project, a, b, day, key[2 + i], key[2 + j]), value)
+            key = (project, a, b, day, cell[i], cell[j])
+            days[key] = days.get(key, 0) + value
+    for (project, day, j, cell, bv), value in partials.day_mixed.items():
+        for i, a, b in _MIXED[j]:
+            key = (project, a, b, day, cell[i], bv)
+            days[key] = days.get(key, 0) + value
     return hours, days
 
 
