@@ -269,12 +269,7 @@ class LinkCache:
         now = monotonic()
         with self._lock:  # one short hold per batch, not one per link
             for key, entry in fresh:
-                if entry is None:
-                    self._links.pop(key)
-                    self._absent.put(key, None, now + self.negative_ttl)
-                else:
-                    self._absent.pop(key)
-                    self._links.put(key, entry, now + self.ttl)
+                self._store(key, entry, now)
 
     def _read_links(self, cached: list[tuple[tuple[str, str], LinkEntry]]) -> list[tuple[tuple[str, str],
                                                                                         LinkEntry | None]]:
@@ -346,15 +341,17 @@ class LinkCache:
                 lru.put(key, entry, monotonic() + ttl)
 
     def put_link(self, host_key: str, path: str, entry: LinkEntry | None) -> None:
-        key = (host_key, path)
-        now = monotonic()
         with self._lock:
-            if entry is None:
-                self._links.pop(key)
-                self._absent.put(key, None, now + self.negative_ttl)
-            else:
-                self._absent.pop(key)
-                self._links.put(key, entry, now + self.ttl)
+            self._store((host_key, path), entry, monotonic())
+
+    def _store(self, key: tuple[str, str], entry: LinkEntry | None, now: float) -> None:
+        """Remember a link, or that it does not exist (for a short while). The caller holds the lock."""
+        if entry is None:
+            self._links.pop(key)
+            self._absent.put(key, None, now + self.negative_ttl)
+        else:
+            self._absent.pop(key)
+            self._links.put(key, entry, now + self.ttl)
 
     def put_domain(self, host_key: str, entry: DomainEntry | None) -> None:
         ttl = self.ttl if entry is not None else self.negative_ttl
