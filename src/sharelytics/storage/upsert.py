@@ -80,7 +80,7 @@ def raw_add_counts(
     sql = _RAW_STATEMENTS.get(cache_key)
     if sql is None:
         columns = [*keys, *counts, *extra, *earliest, *latest]
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        mark = _placeholder(conn)
         smaller, larger = ("least", "greatest") if dialect == "postgresql" else ("min", "max")
         sets = [f"{c} = {table.name}.{c} + excluded.{c}" for c in counts]
         sets += [f"{c} = {smaller}({table.name}.{c}, excluded.{c})" for c in earliest]
@@ -104,7 +104,7 @@ def insert_returning(
     """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, many rows a statement (plain tuples in
     column order, datetimes converted by `db_datetime`); `returning` (one or more columns, comma-separated) of the
     rows inserted: a value each for one column, else a tuple."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = _placeholder(conn)
     one = f"({', '.join([mark] * len(columns))})"
     head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
     tail = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
@@ -116,7 +116,7 @@ def insert_returning(
         if sql is None:
             sql = head + ", ".join([one] * len(part)) + tail
             _RAW_STATEMENTS[("returning", conn.dialect.name, table.name, len(part))] = sql
-        result = fetch_raw(conn, sql, tuple(chain.from_iterable(part)))
+        result = _fetch_raw(conn, sql, tuple(chain.from_iterable(part)))
         found += [row[0] for row in result] if single else [tuple(row) for row in result]
     return found
 
@@ -128,7 +128,7 @@ def fetch_in(conn: Connection, head: str, ids: Collection[int], tail: str = "", 
     values = list(ids)
     if not values:
         return []
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = _placeholder(conn)
     size = min(chunk, 1 << (len(values) - 1).bit_length())
     cache_key = ("in", conn.dialect.name, head, tail, size)
     sql = _RAW_STATEMENTS.get(cache_key)
@@ -138,11 +138,16 @@ def fetch_in(conn: Connection, head: str, ids: Collection[int], tail: str = "", 
     for start in range(0, len(values), size):
         part = values[start : start + size]
         part += [part[-1]] * (size - len(part))
-        found += fetch_raw(conn, sql, tuple(part))
+        found += _fetch_raw(conn, sql, tuple(part))
     return found
 
 
-def fetch_raw(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+def _placeholder(conn: Connection) -> str:
+    """The DBAPI's positional parameter marker: sqlite3 takes `?`, psycopg `%s`."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _fetch_raw(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
     """Execute on the DBAPI cursor and fetch every row (a third of the time of SQLAlchemy's result rows for
     thousands of rows); a driver error is raised as SQLAlchemy's DBAPIError, as `exec_driver_sql` would."""
     dbapi_error = conn.dialect.loaded_dbapi.Error

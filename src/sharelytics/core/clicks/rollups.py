@@ -59,14 +59,6 @@ class StoredClick(NamedTuple):
     second: int  # Unix time, whole seconds
     facet: Facet  # its click_facets cell, built once by the writer (the rollups only count it)
 
-    @property
-    def link_id(self) -> int:
-        return self.facet[0]
-
-    @property
-    def kind(self) -> str:
-        return self.facet[2]
-
 
 def moment_of(second: int) -> datetime:
     return datetime.fromtimestamp(second, UTC).replace(tzinfo=None)

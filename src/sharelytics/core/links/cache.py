@@ -25,10 +25,10 @@ import threading
 from time import monotonic, sleep
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Callable, Final, Generic, Hashable, TypeVar
+from typing import Any, Callable, Final, Generic, Hashable, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 
 from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import domains, links, projects
@@ -71,6 +71,21 @@ class LinkEntry:
     @classmethod
     def build(cls, link_id: int, project_id: int, status: int, redirect_url: str, template: str | None) -> "LinkEntry":
         return cls(link_id, project_id, status, location_header(redirect_url), template)
+
+
+def _link_rows() -> Select[Any]:
+    """Every cached field of a link, keyed by its domain's host key and its path: one query shape for a miss, a
+    re-read and the warm-up."""
+    return (
+        select(domains.c.host_key, links.c.path, links.c.id, links.c.project_id, links.c.redirect_url,
+               links.c.redirect_template, projects.c.redirect_status)
+        .join(domains, domains.c.id == links.c.domain_id)
+        .join(projects, projects.c.id == links.c.project_id)
+    )
+
+
+def _entry(row: Any) -> LinkEntry:
+    return LinkEntry.build(row.id, row.project_id, int(row.redirect_status), row.redirect_url, row.redirect_template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,20 +233,10 @@ class LinkCache:
 
     def load_link(self, host_key: str, path: str) -> LinkEntry | None:
         """Read one link by its domain's host key and path, and remember the answer."""
-        query = (
-            select(
-                links.c.id, links.c.project_id, links.c.redirect_url, links.c.redirect_template,
-                projects.c.redirect_status,
-            )
-            .join(domains, domains.c.id == links.c.domain_id)
-            .join(projects, projects.c.id == links.c.project_id)
-            .where(domains.c.host_key == host_key, links.c.path == path)
-        )
+        query = _link_rows().where(domains.c.host_key == host_key, links.c.path == path)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        entry = None if row is None else LinkEntry.build(
-            row.id, row.project_id, int(row.redirect_status), row.redirect_url, row.redirect_template
-        )
+        entry = None if row is None else _entry(row)
         self.put_link(host_key, path, entry)
         return entry
 
@@ -275,17 +280,9 @@ class LinkCache:
                                                                                         LinkEntry | None]]:
         """Read cached links again by link id (the primary key: SQLite would scan the whole table for a
         `(host_key, path) IN (...)` list); None for those gone or, should a path ever be reused, moved."""
-        query = (
-            select(links.c.id, domains.c.host_key, links.c.path, links.c.project_id, links.c.redirect_url,
-                   links.c.redirect_template, projects.c.redirect_status)
-            .join(domains, domains.c.id == links.c.domain_id)
-            .join(projects, projects.c.id == links.c.project_id)
-            .where(links.c.id.in_([entry.link_id for _key, entry in cached]))
-        )
+        query = _link_rows().where(links.c.id.in_([entry.link_id for _key, entry in cached]))
         with self.engine.connect() as conn:
-            found = {r.id: ((r.host_key, r.path), LinkEntry.build(r.id, r.project_id, int(r.redirect_status),
-                                                                  r.redirect_url, r.redirect_template))
-                     for r in conn.execute(query)}
+            found = {r.id: ((r.host_key, r.path), _entry(r)) for r in conn.execute(query)}
         result: list[tuple[tuple[str, str], LinkEntry | None]] = []
         for key, entry in cached:
             row = found.get(entry.link_id)
@@ -309,14 +306,7 @@ class LinkCache:
         traffic with a database read per distinct link. Entries already present (fresher) are kept.
         """
         domain_query = select(domains).limit(DOMAIN_SIZE)
-        link_query = (
-            select(domains.c.host_key, links.c.path, links.c.id, links.c.project_id, links.c.redirect_url,
-                   links.c.redirect_template, projects.c.redirect_status)
-            .join(domains, domains.c.id == links.c.domain_id)
-            .join(projects, projects.c.id == links.c.project_id)
-            .order_by(links.c.id.desc())
-            .limit(self._links.size)
-        )
+        link_query = _link_rows().order_by(links.c.id.desc()).limit(self._links.size)
         count = 0
         with self.engine.connect() as conn:
             for row in conn.execute(domain_query).mappings():
@@ -324,8 +314,7 @@ class LinkCache:
                                     row["not_found_redirect"])
                 self._put_absent(self._domains, row["host_key"], entry, self.ttl)
             for rows in conn.execution_options(yield_per=2000).execute(link_query).partitions():
-                batch = [((r.host_key, r.path), LinkEntry.build(r.id, r.project_id, int(r.redirect_status),
-                                                                r.redirect_url, r.redirect_template)) for r in rows]
+                batch = [((r.host_key, r.path), _entry(r)) for r in rows]
                 now = monotonic()
                 with self._lock:  # one short hold per batch: the event loop peeks in between
                     for key, entry in batch:

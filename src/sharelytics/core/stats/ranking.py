@@ -37,10 +37,9 @@ from sharelytics.core.stats.model import Group, Metrics, StatsQuery
 from sharelytics.core.stats.share_rollup import basis_between, basis_outside
 from sharelytics.core.stats.shares import shared_at
 from sharelytics.core.stats.sql import as_datetime, text_order
-from sharelytics.core.stats.timeline import segments
+from sharelytics.core.stats.timeline import HOUR, segments
 from sharelytics.storage.tables import click_days, click_hours, domains, link_totals, links, stat_hours
 
-HOUR = timedelta(hours=1)
 # Link dimensions with about one value per link: the project-level rollups do not keep them.
 PER_LINK_DIMENSIONS = frozenset(LINK_DIMENSIONS) - STAT_DIMENSIONS
 COUNTS = ("humans", "bots", "unfurlers", "uniques")
@@ -55,7 +54,7 @@ def answers(query: StatsQuery) -> bool:
             and not any(is_click_dimension(f.dimension) for f in query.filters))
 
 
-def history_bounds(conn: Connection, query: StatsQuery) -> tuple[datetime, datetime] | None:
+def _history_bounds(conn: Connection, query: StatsQuery) -> tuple[datetime, datetime] | None:
     """[first hour, last hour + 1h) of the projects' clicks, from stat_hours (two index lookups per project);
     None without any click."""
     firsts, lasts = [], []
@@ -98,10 +97,10 @@ def _clicks_in_range(conn: Connection, query: StatsQuery) -> tuple[Subquery, boo
     30-day dashboard over a 31-day history) each link's totals minus its rows outside the range. Every count is
     additive, uniques included, so the difference is exact."""
     assert query.start is not None and query.end is not None
-    bounds = history_bounds(conn, query)
+    bounds = _history_bounds(conn, query)
     if bounds is None or (bounds[0] >= query.start and bounds[1] <= query.end):
         # joined to the projects' links: no filter of its own, so the join drives
-        return select(link_totals.c.link_id, *(link_totals.c[c] for c in COUNTS)).subquery(), bounds is not None
+        return select(link_totals.c.link_id, *(link_totals.c[c] for c in COUNTS)).subquery(), True
     first, last = bounds
     inside = max(min(last, query.end) - max(first, query.start), timedelta(0))
     if inside <= (last - first) - inside:
