@@ -119,17 +119,39 @@ def run_wrk(wrk: str, url: str, seconds: float, connections: int, script: Path |
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """CPU seconds used so far by process `pid` alone (a process that has exited counts 0)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (a server's click writer is its child)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def tree_cpu_seconds(pids: Sequence[int]) -> float:
+    return sum(cpu_seconds(p) for pid in pids for p in descendants(pid))
+
+
 def wait_idle(pids: Sequence[int], busy: float = 0.05, timeout: float = 300.0) -> float:
-    """Wait until the servers use under `busy` of a CPU (a click writer catching up would slow whatever runs
-    next); returns the seconds waited."""
+    """Wait until the servers and their children use under `busy` of a CPU (a click writer catching up would slow
+    whatever runs next); returns the seconds waited."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
-        before = sum(cpu_seconds(p) for p in pids)
+        before = tree_cpu_seconds(pids)
         time.sleep(0.5)
-        if sum(cpu_seconds(p) for p in pids) - before < busy * 0.5:
+        if tree_cpu_seconds(pids) - before < busy * 0.5:
             break
     return time.perf_counter() - started

@@ -1,5 +1,5 @@
 """Ingest-only benchmark: the bench's project and clicks (bench/stats.py), written with `ClickWriter.write` in
-batches of 5,000, timed in wall-clock and in CPU seconds (CPU per click is the figure that survives a shared,
+batches of `flush_batch` (20,000), timed in wall-clock and in CPU seconds (CPU per click is the figure that survives a shared,
 loaded machine). Not part of the test suite.
 
     python bench/ingest.py --clicks 1000000 --links 100000
@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import stats as bench  # noqa: E402
 
+from sharelytics.config import Settings  # noqa: E402
 from sharelytics.core.clicks.writer import ClickWriter  # noqa: E402
 from sharelytics.storage.engine import make_engine  # noqa: E402
 from sharelytics.storage.migrate import upgrade  # noqa: E402
@@ -29,7 +30,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clicks", type=int, default=200_000)
     parser.add_argument("--links", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=Settings().flush_batch)
     args = parser.parse_args(argv)
     shape = bench.Shape(args.clicks, args.links, 30, args.batch, 7)
     workdir = Path(tempfile.mkdtemp(prefix="sharelytics-ingest-"))

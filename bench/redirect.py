@@ -44,15 +44,21 @@ class Bench:
     paths_file: Path
     host: str  # the shared link domain (and API host): every request names it
     urls: dict[str, str]
-    pids: list[int] = field(default_factory=list)
+    pids: dict[str, int] = field(default_factory=dict)
     counted: list[WrkResult] = field(default_factory=list)  # GETs on sharelytics: one click per completed request
+    # Server process CPU µs per completed request, per run name: it moves far less with the machine's load than
+    # requests/s, and it leaves out wrk and the click writer child.
+    server_us: dict[str, list[float]] = field(default_factory=dict)
 
     def run(self, name: str, path: str | None, seconds: int | None = None) -> WrkResult:
         """wrk on one server: `path`, or random paths when None."""
-        wait_idle(self.pids)
+        wait_idle(list(self.pids.values()))
         script, script_args = (None, ()) if path else (BENCH / "random_paths.lua", [str(self.paths_file)])
+        cpu = cpu_seconds(self.pids[name])
         result = run_wrk(self.wrk, f"{self.urls[name]}/{path or ''}", seconds or self.duration, self.connections,
                          script, script_args, host=self.host)
+        used = (cpu_seconds(self.pids[name]) - cpu) / max(result.requests, 1) * 1e6
+        self.server_us.setdefault(f"{name}_{'hot' if path else 'random'}", []).append(used)
         if name != "bare":
             self.counted.append(result)
         return result
@@ -94,8 +100,8 @@ def main() -> None:
             procs = {name: stack.enter_context(server(APPS[name], ports[name], _env(root / name, database_url, host,
                                                                                    args.links), f"/{data.hot_path}",
                                                       host)) for name in SERVERS}
-            bench.pids = [p.pid for p in procs.values()]
-            wait_idle(bench.pids)
+            bench.pids = {name: p.pid for name, p in procs.items()}
+            wait_idle(list(bench.pids.values()))
             creates = run_wrk(wrk, f"{bench.urls['ours']}/url.json", args.duration, args.connections,
                               BENCH / "create.lua", [data.create_body], host=host)
             for name in SERVERS:  # warm-ups (the link cache itself is filled at startup)
@@ -107,7 +113,7 @@ def main() -> None:
                 stop(proc)
             drained_in = time.perf_counter() - t_stop
         stored, journaled = captured_clicks(database_url, [root / name for name in SERVERS])
-        report(args, rounds, first_pass, creates, bench.counted, stored, journaled, drained_in)
+        report(args, rounds, first_pass, creates, bench, stored, journaled, drained_in)
 
 
 def creates_only(args: argparse.Namespace) -> None:
@@ -147,14 +153,14 @@ def _env(data_dir: Path, database_url: str, host: str, links: int) -> dict[str, 
 
 
 def report(args: argparse.Namespace, rounds: list[dict[str, WrkResult]], first_pass: dict[str, WrkResult],
-           creates: WrkResult, counted: list[WrkResult], stored: int, journaled: int, drained_in: float) -> None:
+           creates: WrkResult, bench: Bench, stored: int, journaled: int, drained_in: float) -> None:
     def rps(name: str) -> float:
         return statistics.median(r[name].rps for r in rounds)
 
     def ratio(ours: str, bare: str) -> str:
         return f"{statistics.median(r[ours].rps / r[bare].rps for r in rounds):.0%}"
 
-    completed = sum(r.requests for r in counted)
+    completed = sum(r.requests for r in bench.counted)
     captured = stored + journaled
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
           f"Python {platform.python_version()}; load average at the end {os.getloadavg()[0]:.2f}")
@@ -168,6 +174,12 @@ def report(args: argparse.Namespace, rounds: list[dict[str, WrkResult]], first_p
               f"({ratio('capture_' + kind, 'bare_' + kind)}) |")
     print(f"| {args.links:,} links, first random pass after startup | {first_pass['bare'].rps:,.0f} | "
           f"{first_pass['ours'].rps:,.0f} | {first_pass['capture'].rps:,.0f} |")
+    us = {name: statistics.median(values) for name, values in bench.server_us.items()}
+    print("\nserver process CPU per request (µs, median of the runs; the click writer child not included): "
+          + ", ".join(f"{name} {value:.1f}" for name, value in sorted(us.items())))
+    for kind in ("hot", "random"):
+        print(f"  {kind}: bare / ours = {us['bare_' + kind] / us['ours_' + kind]:.0%}, "
+              f"bare / capture = {us['bare_' + kind] / us['capture_' + kind]:.0%}")
     print(f"\ncreates via POST /url.json (awe.sm Create API, one link each): {creates.rps:,.0f}/s "
           f"({creates.requests:,} in {args.duration}s, {creates.bad_status} non-2xx; goal 2,000/s)")
     for i, r in enumerate(rounds, 1):
@@ -177,8 +189,8 @@ def report(args: argparse.Namespace, rounds: list[dict[str, WrkResult]], first_p
     print(f"clicks: wrk completed {completed:,} GETs on sharelytics; captured {captured:,} ({stored:,} stored, "
           f"{journaled:,} journaled; servers stopped in {drained_in:.1f}s); difference {captured - completed:+,}")
     print(f"(a request answered after wrk stopped reading is captured but not completed: 0 to {args.connections} "
-          f"per run, {len(counted)} runs)")
-    ok = 0 <= captured - completed <= args.connections * len(counted)
+          f"per run, {len(bench.counted)} runs)")
+    ok = 0 <= captured - completed <= args.connections * len(bench.counted)
     print("clicks check:", "OK" if ok else "MISMATCH")
     if not ok:
         sys.exit(1)

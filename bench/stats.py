@@ -8,7 +8,7 @@ Stats API queries through the HTTP app (in-process ASGI). Not part of the test s
 The data: Zipf-skewed links (a few links take most clicks), a daily cycle, ~10 % crawlers and ~3 % link-preview
 unfurlers, varied user agents, IPs (so countries) and referrers; links spread over channels, tags, campaigns,
 tools and user_ids, created across the period. Clicks are `ClickRecord`s written with `ClickWriter.write` in
-batches of `flush_batch` (5,000 by default), in time order, exactly as the journal drain hands them over.
+batches of `flush_batch` (20,000 by default), in time order, exactly as the journal drain hands them over.
 Figures: ingest clicks/s, then p50/p99 per query. Results go to stdout (and --json FILE).
 """
 
@@ -37,7 +37,7 @@ import httpx
 from sqlalchemy import Engine, bindparam, text, update
 
 from sharelytics.app import build_services, create_app
-from sharelytics.config import load_settings
+from sharelytics.config import Settings, load_settings
 from sharelytics.core.clicks.journal import ClickRecord
 from sharelytics.core.clicks.writer import ClickWriter
 from sharelytics.core.links.create import NewLink, create_links
@@ -88,7 +88,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--clicks", type=int, default=10_000_000)
     parser.add_argument("--links", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--batch", type=int, default=5000, help="clicks per ClickWriter.write (flush_batch)")
+    parser.add_argument("--batch", type=int, default=Settings().flush_batch,
+                        help="clicks per ClickWriter.write (default: flush_batch's)")
     parser.add_argument("--quick", action="store_true", help="300,000 clicks on 10,000 links")
     parser.add_argument("--database-url", default="", help="default: a SQLite file in a temporary directory, removed at the end")
     parser.add_argument("--repeat", type=int, default=40, help="runs of each query")

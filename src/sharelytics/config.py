@@ -47,7 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("link_cache_size", int, 200_000, "Links kept in the in-process redirect cache."),
     Setting("link_cache_ttl", float, 300.0, "Seconds a cached link is trusted before it is looked up again."),
     Setting("flush_interval", float, 0.5, "Seconds between click-writer batches."),
-    Setting("flush_batch", int, 5000, "Largest number of clicks written in one transaction."),
+    Setting("flush_batch", int, 20_000, "Largest number of clicks written in one transaction (a backlog drains in "
+            "batches this size; a quiet journal in whatever accumulated since the last batch)."),
     Setting("click_writer", str, "process",
             "Embedded mode: store clicks in a child process at lower priority (process) or in a thread (thread)."),
     Setting("journal_segment_bytes", int, 8_388_608, "Size at which the click journal starts a new segment file."),
@@ -87,7 +88,7 @@ class Settings:
     link_cache_size: int = 200_000
     link_cache_ttl: float = 300.0
     flush_interval: float = 0.5
-    flush_batch: int = 5000
+    flush_batch: int = 20_000
     click_writer: str = "process"
     journal_segment_bytes: int = 8_388_608
     workers: int = 1

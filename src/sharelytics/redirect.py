@@ -106,22 +106,29 @@ class RedirectApp:
         path: str = scope["path"]
         if host == self.api_host:
             domain_key, short = host, path[1:]
-            if not short:
-                domain = await self._domain(host)
-                return domain is not None and await _to_root(send, scope, domain, fallback=False)
-            if not SHORT_PATH.fullmatch(short) or short.lower() in RESERVED_PATHS:
-                return False
+            # A cached link answers without the path checks: no link's path is ever an API word.
+            link = self.cache.peek_link(host, short)
+            if link is None or link is MISS:
+                if not short:
+                    domain = await self._domain(host)
+                    return domain is not None and await _to_root(send, scope, domain, fallback=False)
+                if not SHORT_PATH.fullmatch(short) or short.lower() in RESERVED_PATHS:
+                    return False
+                link = await self._found_link(host, short, link)
+                if link is None:
+                    domain = await self._domain(host)
+                    return domain is not None and await _to_not_found(send, scope, domain)
         else:
             prefix, _, short = path[1:].rstrip("/").rpartition("/")
             domain_key = f"{host}/{prefix.lower()}" if prefix else host
-        domain = await self._domain(domain_key)
-        if domain is None:
-            return await self._elsewhere(send, scope, host, domain_key, short)
-        if not short:
-            return await _to_root(send, scope, domain, fallback=True)
-        link = await self._link(domain_key, short)
-        if link is None:
-            return await _to_not_found(send, scope, domain)
+            domain = await self._domain(domain_key)
+            if domain is None:
+                return await self._elsewhere(send, scope, host, domain_key, short)
+            if not short:
+                return await _to_root(send, scope, domain, fallback=True)
+            link = await self._found_link(domain_key, short, self.cache.peek_link(domain_key, short))
+            if link is None:
+                return await _to_not_found(send, scope, domain)
         location = link.location
         if link.template is not None:
             location = location_header(fill_click_time(link.template, _referrer_host(referrer)))
@@ -153,8 +160,8 @@ class RedirectApp:
             return await anyio.to_thread.run_sync(self.cache.load_domain, host_key, limiter=self._limiter())
         return found  # type: ignore[return-value]
 
-    async def _link(self, host_key: str, path: str) -> LinkEntry | None:
-        found = self.cache.peek_link(host_key, path)
+    async def _found_link(self, host_key: str, path: str, found: object) -> LinkEntry | None:
+        """`found` (a `peek_link` answer), or on a MISS the database's."""
         if found is MISS:
             return await anyio.to_thread.run_sync(self.cache.load_link, host_key, path, limiter=self._limiter())
         return found  # type: ignore[return-value]
