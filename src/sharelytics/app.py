@@ -25,6 +25,7 @@ from sharelytics.config import Settings, ensure_secret, load_settings
 from sharelytics.core.clicks.journal import ClickJournal
 from sharelytics.core.clicks.pipeline import ClickPipeline, start_pipeline
 from sharelytics.core.links.cache import LinkCache
+from sharelytics.core.links.changes import ChangeWatcher
 from sharelytics.core.links.domains import Domain, ensure_shared_domain
 from sharelytics.core.providers.idempotency import SqliteIdempotencyStore
 from sharelytics.core.providers.registry import ProviderRegistry, default_registry
@@ -105,6 +106,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # The click pipeline (journal -> database, or journal -> Redis stream) runs beside the server.
         services.pipeline = start_pipeline(services)
+        # Links deleted, projects and domains changed by any process reach this one's redirects within a second.
+        changes = ChangeWatcher(services.engine, services.link_cache).start()
         jobs = services.jobs if services.jobs is not None and services.settings.serve_runs_jobs else None
         if jobs is not None:
             jobs.start()  # threads; uvicorn keeps the signal handlers
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         try:
             yield
         finally:
+            changes.stop()
             if jobs is not None:
                 jobs.stop()
             services.pipeline.stop()

@@ -45,7 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
             "POST /users/<user_token>/publish.json) stays valid."),
     Setting("max_body_bytes", int, 1_048_576, "Largest request body accepted, in bytes."),
     Setting("link_cache_size", int, 200_000, "Links kept in the in-process redirect cache."),
-    Setting("link_cache_ttl", float, 300.0, "Seconds a cached link is trusted before it is looked up again."),
+    Setting("link_cache_ttl", float, 3600.0, "Seconds a cached link is trusted before it is looked up again (a safety "
+            "net: deletions and project or domain changes reach every process within a second through the "
+            "change log)."),
     Setting("flush_interval", float, 0.5, "Seconds between click-writer batches."),
     Setting("flush_batch", int, 20_000, "Largest number of clicks written in one transaction (a backlog drains in "
             "batches this size; a quiet journal in whatever accumulated since the last batch)."),
@@ -86,7 +88,7 @@ class Settings:
     publish_token_ttl: float = 86_400.0
     max_body_bytes: int = 1_048_576
     link_cache_size: int = 200_000
-    link_cache_ttl: float = 300.0
+    link_cache_ttl: float = 3600.0
     flush_interval: float = 0.5
     flush_batch: int = 20_000
     click_writer: str = "process"

@@ -118,6 +118,18 @@ sharers = Table(  # awe.sm user_id metadata, stored once per project and user_id
     UniqueConstraint("project_id", "user_id", name="uq_sharers_project_user_id"),
 )
 
+# What cached redirects must learn of, from whichever process made it (core/links/changes.py): a link deleted, a
+# project's settings changed, a domain added or changed. Rows live a day; pollers read the last minutes.
+redirect_changes = Table(
+    "redirect_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),  # link | project | domain
+    Column("subject", String(300), nullable=False),  # an awesm_id, a project id, a domain's host key
+    Column("changed_at", DateTime, nullable=False),
+    Index("ix_redirect_changes_changed_at", "changed_at"),
+)
+
 links = Table(
     "links",
     metadata,

@@ -9,9 +9,10 @@ A miss is a *read* (`load_link`, `load_domain`), never a write; the redirect cal
 are cached too (an unknown path, a host that is no link domain), for a short while and in a separate, smaller LRU,
 so a scan of random paths can neither reach the database every time nor push the hot links out.
 
-Entries expire after `ttl` seconds, which is how changes made by another process (a project switched to 301, a new
-not-found redirect) reach this one; an expired link is answered for one more TTL while a background thread checks it
-against the database in a batch, so expiry never stalls a busy link. `warm()` fills the cache at startup (expiries
+Changes made by any process (a link deleted, a project switched to 301, a new not-found redirect) reach this one
+through the change log (core/links/changes.py), within about a second. Entries also expire after `ttl` seconds, a
+safety net; an expired link is answered for one more TTL while a background thread checks it against the database
+in a batch, so expiry never stalls a busy link. `warm()` fills the cache at startup (expiries
 spread over the second half of the TTL). Changes made in this process call `forget*` and are seen at once.
 See docs/decisions/2026-11-23-redirect-hot-path.md and 2026-11-23-mapped-click-journal.md.
 """

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sharelytics.core.clock import utcnow
+from sharelytics.core.links.changes import record_domain_changed
 from sharelytics.core.projects.model import Project
 from sharelytics.storage.tables import domains
 
@@ -121,6 +122,7 @@ def add_domain(
                     created_at=utcnow(),
                 )
             ).inserted_primary_key[0]
+            record_domain_changed(conn, hostname)  # a host cached as "no link domain" becomes one
     except IntegrityError as exc:
         raise DomainTaken(f"the domain {hostname} is already registered") from exc
     return get_domain(engine, domain_id)
@@ -177,6 +179,7 @@ def configure_domain(
     if values:
         with engine.begin() as conn:
             conn.execute(update(domains).where(domains.c.id == domain.id).values(**values))
+            record_domain_changed(conn, domain.host_key)
     return get_domain(engine, domain.id)
 
 

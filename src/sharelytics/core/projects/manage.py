@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sharelytics.core.clock import utcnow
+from sharelytics.core.links.changes import record_project_changed
 from sharelytics.core.projects.model import (
     PRIVACY_MODES,
     REDIRECT_STATUSES,
@@ -149,4 +150,5 @@ def configure_project(
     if values:
         with engine.begin() as conn:
             conn.execute(update(projects).where(projects.c.id == project.id).values(**values))
+            record_project_changed(conn, project.id)  # every process's redirects (the status) learn of it
     return get_project(engine, project.id)

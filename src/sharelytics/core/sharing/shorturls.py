@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, select
 
 from sharelytics.core.clicks.classify import HUMAN
+from sharelytics.core.links.changes import record_link_deleted
 from sharelytics.core.links.create import NewLink, create_link
 from sharelytics.core.links.domains import Domain, domain_for_create
 from sharelytics.core.links.model import LinkMetadata
@@ -100,6 +101,7 @@ def delete_shorturl(engine: Engine, project_id: int, token: str) -> ShortUrl:
             move_link(conn, shorturl.link_id, project_id, cells[shorturl.link_id][1], None)
         share = link_fact(conn, shorturl.link_id)
         conn.execute(delete(links).where(links.c.id == shorturl.link_id))
+        record_link_deleted(conn, shorturl.awesm_id)  # every process stops redirecting it within a second
         if share is not None:
             move_shares(conn, share, None)
     return shorturl
