@@ -114,8 +114,13 @@ def test_forget_hooks(engine: Engine, clock: Clock) -> None:
     assert cache.peek_link("dom.ai/n", "12345") is MISS
     assert cache.forget_project(7) == 1
     assert cache.peek_link("sl.test", "abc") is MISS
-    cache.forget_domain("SL.test")
-    assert cache.peek_link("sl.test", "def") is MISS
+    cache.put_link("sl.test", "gone", None)
+    cache.put_domain("sl.test", None)
+    cache.forget_domain("SL.test")  # its redirects changed: the domain and its unknown paths are read again
+    assert (cache.peek_domain("sl.test"), cache.peek_link("sl.test", "gone")) == (MISS, MISS)
+    assert cache.peek_link("sl.test", "def") == _entry(3, project_id=8)  # links hold nothing of their domain
+    assert cache.set_project_status(8, 301) == 1
+    assert cache.peek_link("sl.test", "def").status == 301  # type: ignore[union-attr]
 
 
 def test_loads_read_the_link_with_its_projects_status(engine: Engine, project: ProjectFixture) -> None:

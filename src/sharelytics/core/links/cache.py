@@ -150,6 +150,13 @@ class _Lru(Generic[K, V]):
             del self._items[key]
         return len(doomed)
 
+    def update_where(self, predicate: Callable[[K, V], bool], change: Callable[[V], V]) -> int:
+        """Replace the matching values in place, keeping their expiry and recency."""
+        changed = [(k, expires, change(v)) for k, (expires, v) in self._items.items() if predicate(k, v)]
+        for key, expires, value in changed:
+            self._items[key] = (expires, value)
+        return len(changed)
+
     def clear(self) -> None:
         self._items.clear()
 
@@ -364,12 +371,20 @@ class LinkCache:
         with self._lock:
             return self._links.drop_where(lambda _key, entry: entry.project_id == project_id)
 
+    def set_project_status(self, project_id: int, status: int) -> int:
+        """A project's redirect status changed: its cached links answer with the new one at once, and stay cached
+        (dropping them would turn every link of the project into a database read, all at once). Returns how many
+        entries changed."""
+        with self._lock:
+            return self._links.update_where(lambda _key, entry: entry.project_id == project_id and
+                                            entry.status != status, lambda entry: replace(entry, status=status))
+
     def forget_domain(self, host_key: str) -> None:
-        """Drop a domain's entry and every link on it (redirects changed, domain added or removed)."""
+        """Drop a domain's entry and the paths remembered as unknown on it (its redirects changed, or it was just
+        added). Its links stay: nothing a cached link holds comes from its domain."""
         host_key = host_key.lower()
         with self._lock:
             self._domains.pop(host_key)
-            self._links.drop_where(lambda key, _entry: key[0] == host_key)
             self._absent.drop_where(lambda key, _entry: key[0] == host_key)
 
     def clear(self) -> None:

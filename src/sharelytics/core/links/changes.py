@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from sharelytics.core.clock import utcnow
 from sharelytics.storage.engine import read_only
-from sharelytics.storage.tables import redirect_changes
+from sharelytics.storage.tables import projects, redirect_changes
 
 if TYPE_CHECKING:
     from sharelytics.core.links.cache import LinkCache
@@ -86,7 +86,13 @@ class ChangeWatcher:
         if kind == LINK:
             self.cache.forget(subject)
         elif kind == PROJECT:
-            self.cache.forget_project(int(subject))
+            project_id = int(subject)
+            with self.engine.connect() as conn:
+                status = conn.execute(select(projects.c.redirect_status).where(projects.c.id == project_id)).scalar()
+            if status is None:
+                self.cache.forget_project(project_id)
+            else:
+                self.cache.set_project_status(project_id, int(status))
         elif kind == DOMAIN:
             self.cache.forget_domain(subject)
 
