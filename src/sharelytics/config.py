@@ -51,6 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("flush_interval", float, 0.5, "Seconds between click-writer batches."),
     Setting("flush_batch", int, 20_000, "Largest number of clicks written in one transaction (a backlog drains in "
             "batches this size; a quiet journal in whatever accumulated since the last batch)."),
+    Setting("click_writer_defer", float, 30.0, "Seconds the embedded click writer process may hold off while the "
+            "server process is saturated (over 75 % of a CPU), so a burst keeps the machine for redirects; clicks wait "
+            "in the journal meanwhile. 0: never hold off."),
     Setting("click_writer", str, "process",
             "Embedded mode: store clicks in a child process at lower priority (process) or in a thread (thread)."),
     Setting("journal_segment_bytes", int, 8_388_608, "Size at which the click journal starts a new segment file."),
@@ -91,6 +94,7 @@ class Settings:
     link_cache_ttl: float = 3600.0
     flush_interval: float = 0.5
     flush_batch: int = 20_000
+    click_writer_defer: float = 30.0
     click_writer: str = "process"
     journal_segment_bytes: int = 8_388_608
     workers: int = 1

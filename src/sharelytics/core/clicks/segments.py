@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -48,6 +49,18 @@ def segment_paths(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir() if p.name.endswith(SEGMENT_SUFFIX))
+
+
+def oldest_segment_age(directory: Path) -> float:
+    """Seconds since the oldest segment in `directory` was last written (0 when there is none): about how long its
+    clicks have waited, since a serve process seals its segment every `flush_interval`."""
+    ages = []
+    for path in segment_paths(directory):
+        try:
+            ages.append(time.time() - path.stat().st_mtime)
+        except OSError:  # consumed meanwhile
+            continue
+    return max(ages, default=0.0)
 
 
 def try_claim(path: Path) -> ClaimedSegment | None:

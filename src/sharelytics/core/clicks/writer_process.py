@@ -1,8 +1,11 @@
 """The embedded click writer as a child process of a serve process.
 
 Classifying and storing clicks costs tens of microseconds each; in a thread of the server it would take the GIL
-from the redirect. A child process at a lower scheduling priority drains the journal instead: under saturation
-the redirect keeps the CPU and the (durable) journal absorbs the backlog, which drains as soon as load drops.
+from the redirect. A child process at the lowest scheduling priority drains the journal instead, and holds off
+while the server is saturated (`ServerLoad`), for up to `click_writer_defer` seconds of unstored clicks: even an
+idle-priority writer took a third of a CPU from the gaps of a saturating load and cost the redirect 10-25 % of its
+throughput (2 vCPUs share caches, maybe a core). The durable journal absorbs the burst, which drains when the load
+drops or the deferral runs out (docs/decisions/2026-11-23-click-writer-holds-off-while-the-server-is-saturated.md).
 Segments are claimed with flock, so the child, the parent's own `flush()` and other processes never store one
 twice. A child whose parent died exits; the next start recovers whatever was left.
 """
@@ -14,13 +17,17 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
+from pathlib import Path
 
 from sharelytics.config import Settings
+from sharelytics.core.clicks.segments import oldest_segment_age
 from sharelytics.metrics import stored_clicks
 
 log = logging.getLogger("sharelytics.clicks")
 
 NICENESS = 19  # the lowest: under saturation the redirect keeps the CPU, the durable journal absorbs the backlog
+BUSY_SHARE = 0.75  # of one CPU, used by the server process since the last step: its event loop is near its limit
 MAX_BACKOFF = 10.0
 STOP_TIMEOUT = 60.0
 
@@ -42,11 +49,15 @@ def _drain_until_stopped(settings: Settings, parent_pid: int) -> None:
         pass
     engine = make_engine(settings.effective_database_url)
     writer = ClickWriter(engine, settings.secret)
+    server = ServerLoad(parent_pid)
     delay = 0.0
     try:
         while not stop.wait(delay):
             if os.getppid() != parent_pid:
                 return  # the server is gone; whoever starts next recovers the journal
+            if holding_off(server.busy(), oldest_segment_age(settings.journal_dir), settings.click_writer_defer):
+                delay = settings.flush_interval
+                continue
             try:
                 stored_clicks(writer.drain_journal(settings.journal_dir, settings.flush_batch, stop))
                 delay = settings.flush_interval
@@ -55,6 +66,34 @@ def _drain_until_stopped(settings: Settings, parent_pid: int) -> None:
                 log.exception("click writer step failed; retrying in %.1fs", delay)
     finally:
         engine.dispose()
+
+
+def holding_off(server_busy: bool, waited: float, defer: float) -> bool:
+    """Whether the writer skips this step: the server is saturated and the oldest click has waited under `defer`."""
+    return defer > 0 and server_busy and waited < defer
+
+
+class ServerLoad:
+    """How busy a process was between two looks, from /proc/<pid>/stat (Linux); elsewhere never busy."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._last = self._sample()
+
+    def _sample(self) -> tuple[float, float] | None:
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), time.monotonic()  # utime + stime
+
+    def busy(self) -> bool:
+        """Whether the process used at least BUSY_SHARE of a CPU since the previous call (or construction)."""
+        now, last = self._sample(), self._last
+        self._last = now
+        if now is None or last is None or now[1] <= last[1]:
+            return False
+        return (now[0] - last[0]) / (now[1] - last[1]) >= BUSY_SHARE
 
 
 class WriterProcess:
