@@ -145,13 +145,14 @@ def tree_cpu_seconds(pids: Sequence[int]) -> float:
     return sum(cpu_seconds(p) for pid in pids for p in descendants(pid))
 
 
-def wait_idle(pids: Sequence[int], busy: float = 0.05, timeout: float = 300.0) -> float:
-    """Wait until the servers and their children use under `busy` of a CPU (a click writer catching up would slow
-    whatever runs next); returns the seconds waited."""
+def wait_idle(pids: Sequence[int], busy: float = 0.05, timeout: float = 300.0, quiet_samples: int = 4) -> float:
+    """Wait until the servers and their children have used under `busy` of a CPU for `quiet_samples` half-seconds
+    in a row (a click writer catching up would slow whatever runs next, and one that held off during the last run
+    starts its catch-up up to a second after it); returns the seconds waited."""
     started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
+    quiet = 0
+    while quiet < quiet_samples and time.perf_counter() - started < timeout:
         before = tree_cpu_seconds(pids)
         time.sleep(0.5)
-        if tree_cpu_seconds(pids) - before < busy * 0.5:
-            break
+        quiet = quiet + 1 if tree_cpu_seconds(pids) - before < busy * 0.5 else 0
     return time.perf_counter() - started
