@@ -80,11 +80,11 @@ def encode_line(
         accept_language[:MAX_ACCEPT_LANGUAGE] if accept_language else None,
     ]
     try:
-        return orjson.dumps(fields) + b"\n"
+        return orjson.dumps(fields, option=orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         # Lone surrogates cannot be UTF-8 encoded; keep the click with the offending characters replaced.
         fields[4:] = [_utf8_safe(v) for v in fields[4:]]  # type: ignore[arg-type]
-        return orjson.dumps(fields) + b"\n"
+        return orjson.dumps(fields, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def _utf8_safe(value: str | None) -> str | None:
