@@ -156,7 +156,8 @@ def zipf_cumulative(n: int, s: float = 1.05) -> list[float]:
     return out
 
 
-def clicks(shape: Shape, link_ids: list[int], project_id: int, start: datetime) -> Iterator[list[ClickRecord]]:
+def clicks(shape: Shape, link_ids: list[int], project_id: int, start: datetime,
+           id_prefix: str = "b") -> Iterator[list[ClickRecord]]:
     """Batches of `shape.batch` ClickRecords in time order, as the journal drain would hand them over."""
     rng = random.Random(shape.seed + 1)
     order = link_ids[:]
@@ -176,7 +177,7 @@ def clicks(shape: Shape, link_ids: list[int], project_id: int, start: datetime) 
         for n, offset in enumerate(moments):
             link_id = order[bisect.bisect_left(cumulative, rng.random() * top)]
             ua, ip = _visitor(rng)
-            batch.append(ClickRecord(f"b{made + n:010d}", link_id, project_id, t0 + offset, ua, ip,
+            batch.append(ClickRecord(f"{id_prefix}{made + n:010d}", link_id, project_id, t0 + offset, ua, ip,
                                      rng.choice(REFERRERS), "en-US,en;q=0.9"))
         made += count
         yield batch
@@ -202,7 +203,7 @@ def _visitor(rng: random.Random) -> tuple[str, str]:
 
 
 def ingest(engine: Engine, shape: Shape, link_ids: list[int], project_id: int, start: datetime) -> dict[str, float]:
-    writer = ClickWriter(engine, "bench-secret")
+    writer = ClickWriter(engine, "bench-secret", cache_mb=Settings().click_writer_cache_mb)
     writing = generating = 0.0
     stored = 0
     began = time.perf_counter()

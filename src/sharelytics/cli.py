@@ -156,7 +156,8 @@ def worker(
             client.ping()
         except redis.RedisError as exc:
             _fail(f"cannot reach {ENV_PREFIX}REDIS_URL: {exc}")
-        consumer = ClickConsumer(client, ClickWriter(engine, settings.secret), settings.flush_batch)
+        writer = ClickWriter(engine, settings.secret, cache_mb=settings.click_writer_cache_mb)
+        consumer = ClickConsumer(client, writer, settings.flush_batch)
         jobs = build_services(settings, engine).jobs
         assert jobs is not None
         jobs.start()  # huey consumer threads beside the click consumer; the signals stay ours

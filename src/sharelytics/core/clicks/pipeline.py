@@ -131,7 +131,7 @@ class ClickPipeline:
 def start_pipeline(services: "Services") -> ClickPipeline:
     """Build this process's pipeline from the services and start its thread."""
     settings = services.settings
-    writer = ClickWriter(services.engine, settings.secret)
+    writer = ClickWriter(services.engine, settings.secret, cache_mb=settings.click_writer_cache_mb)
     forwarder = consumer = None
     if settings.redis_url:
         client = redis.Redis.from_url(settings.redis_url)

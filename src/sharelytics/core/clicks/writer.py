@@ -45,9 +45,10 @@ DEFAULT_PRIVACY_MODE = "truncated"
 MAX_ATTEMPTS = 10
 # PostgreSQL: deadlock, serialization failure, and a link deleted between our lookup and our insert.
 RETRYABLE_SQLSTATES = {"40P01", "40001", "23503"}
-# SQLite page cache of a connection that stores clicks: the indexes it inserts into outgrow the default 2 MiB
-# within a million clicks, and every miss is a read from the OS cache inside the write lock.
-WRITER_CACHE_KIB = 65_536
+# SQLite page cache of a connection that stores clicks (Settings.click_writer_cache_mb): the B-trees it inserts
+# into outgrow the default 2 MiB within a million clicks, and every miss is a read from the OS cache inside the
+# write lock. Filled only as pages are read, so a small database never uses it all.
+DEFAULT_CACHE_MB = 512
 
 
 class ProjectPrivacy:
@@ -136,11 +137,11 @@ def _is_retryable(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
-def _tune(conn: Connection, checkpointer: Checkpointer | None) -> None:
+def _tune(conn: Connection, checkpointer: Checkpointer | None, cache_mb: int) -> None:
     """Once per pooled SQLite connection: a page cache the size of the writer's working set, and WAL checkpoints
     left to the checkpoint thread."""
     if conn.dialect.name == "sqlite" and not conn.info.get("click_writer"):
-        conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{max(int(cache_mb), 2) * 1024}")
         if checkpointer is not None:
             defer_checkpoints(conn)
         conn.info["click_writer"] = True
@@ -216,9 +217,11 @@ _second = itemgetter(1)  # StoredClick.second
 class ClickWriter:
     """Stores batches of journaled clicks on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: Engine, secret: str, *, privacy_ttl: float = 30.0) -> None:
+    def __init__(self, engine: Engine, secret: str, *, privacy_ttl: float = 30.0,
+                 cache_mb: int = DEFAULT_CACHE_MB) -> None:
         self.engine = engine
         self.secret = secret
+        self.cache_mb = cache_mb
         self.privacy = ProjectPrivacy(privacy_ttl)
         self.checkpointer = checkpointer_for(engine)
 
@@ -244,7 +247,7 @@ class ClickWriter:
         return result.stored
 
     def _write(self, conn: Connection, batch: list[ClickRecord]) -> WriteResult:
-        _tune(conn, self.checkpointer)
+        _tune(conn, self.checkpointer, self.cache_mb)
         cells = link_cells(conn, {r.link_id for r in batch}, lock=True)
         kept = [r for r in batch if r.link_id in cells]
         modes = self.privacy.modes(conn, {project_id for project_id, _ in cells.values()})

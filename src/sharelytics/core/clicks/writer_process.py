@@ -48,7 +48,7 @@ def _drain_until_stopped(settings: Settings, parent_pid: int) -> None:
     except OSError:  # not permitted here: run at the same priority
         pass
     engine = make_engine(settings.effective_database_url)
-    writer = ClickWriter(engine, settings.secret)
+    writer = ClickWriter(engine, settings.secret, cache_mb=settings.click_writer_cache_mb)
     server = ServerLoad(parent_pid)
     delay = 0.0
     try:
