@@ -103,26 +103,13 @@ V = TypeVar("V")
 
 
 class _Lru(Generic[K, V]):
-    """A bounded map with per-entry expiry; least recently used entries go first. Not locked: the owner locks.
+    """A bounded map with per-entry expiry; least recently used entries go first. Not locked: the owner locks."""
 
-    Recency is approximate, to keep a hit cheap: every put or move takes the next tick of a clock, and a hit moves
-    its entry to the young end only when its tick is more than a quarter of `size` old (a move is most of the cost
-    of a hit on a large map). Order is still tick order, and the entry evicted is the one with the oldest tick, so
-    an entry used within the last three quarters of `size` ticks is never the one evicted."""
-
-    __slots__ = ("size", "_items", "_clock", "_slack")
+    __slots__ = ("size", "_items")
 
     def __init__(self, size: int) -> None:
         self.size = max(int(size), 1)
-        self._items: OrderedDict[K, tuple[float, V, int]] = OrderedDict()  # key -> (expires, value, tick)
-        self._clock = 0
-        self._slack = self.size // 4
-
-    def _touch(self, key: K, item: tuple[float, V, int]) -> None:
-        if self._clock - item[2] > self._slack:
-            self._clock += 1
-            self._items[key] = (item[0], item[1], self._clock)
-            self._items.move_to_end(key)
+        self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
 
     def get(self, key: K, now: float) -> V | _Miss:
         item = self._items.get(key)
@@ -131,7 +118,7 @@ class _Lru(Generic[K, V]):
         if item[0] < now:
             del self._items[key]
             return MISS
-        self._touch(key, item)
+        self._items.move_to_end(key)
         return item[1]
 
     def get_stale(self, key: K, now: float, grace: float) -> tuple[V | _Miss, bool]:
@@ -142,17 +129,14 @@ class _Lru(Generic[K, V]):
             if item is not None:
                 del self._items[key]
             return MISS, False
-        if item[0] >= now:
-            self._touch(key, item)
-            return item[1], False
-        self._clock += 1
-        self._items[key] = (now + grace, item[1], self._clock)
         self._items.move_to_end(key)
+        if item[0] >= now:
+            return item[1], False
+        self._items[key] = (now + grace, item[1])
         return item[1], True
 
     def put(self, key: K, value: V, expires: float) -> None:
-        self._clock += 1
-        self._items[key] = (expires, value, self._clock)
+        self._items[key] = (expires, value)
         self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
@@ -161,16 +145,16 @@ class _Lru(Generic[K, V]):
         self._items.pop(key, None)
 
     def drop_where(self, predicate: Callable[[K, V], bool]) -> int:
-        doomed = [k for k, (_, v, _) in self._items.items() if predicate(k, v)]
+        doomed = [k for k, (_, v) in self._items.items() if predicate(k, v)]
         for key in doomed:
             del self._items[key]
         return len(doomed)
 
     def update_where(self, predicate: Callable[[K, V], bool], change: Callable[[V], V]) -> int:
         """Replace the matching values in place, keeping their expiry and recency."""
-        changed = [(k, expires, change(v), tick) for k, (expires, v, tick) in self._items.items() if predicate(k, v)]
-        for key, expires, value, tick in changed:
-            self._items[key] = (expires, value, tick)
+        changed = [(k, expires, change(v)) for k, (expires, v) in self._items.items() if predicate(k, v)]
+        for key, expires, value in changed:
+            self._items[key] = (expires, value)
         return len(changed)
 
     def clear(self) -> None:
