@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import zlib
 from itertools import chain
 from typing import Any
 
@@ -70,7 +71,8 @@ def raw_add_counts(
     latest: Sequence[str] = (),
 ) -> None:
     """`add_counts` for rows already in column order (keys, then counts, then extra, earliest, latest), with
-    datetimes already converted by `db_datetime`: one DBAPI executemany of one prepared statement. Rows go in key
+    datetimes already converted by `db_datetime`: on SQLite one DBAPI executemany of one prepared statement, on
+    PostgreSQL one COPY and one INSERT ... SELECT (see `_stage`). Rows go in key
     order, so concurrent writers lock rows in the same order."""
     if not rows:
         return
@@ -80,16 +82,49 @@ def raw_add_counts(
     sql = _RAW_STATEMENTS.get(cache_key)
     if sql is None:
         columns = [*keys, *counts, *extra, *earliest, *latest]
-        mark = _placeholder(conn)
         smaller, larger = ("least", "greatest") if dialect == "postgresql" else ("min", "max")
         sets = [f"{c} = {table.name}.{c} + excluded.{c}" for c in counts]
         sets += [f"{c} = {smaller}({table.name}.{c}, excluded.{c})" for c in earliest]
         sets += [f"{c} = {larger}({table.name}.{c}, excluded.{c})" for c in latest]
-        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
-               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}")
+        target = f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        if dialect == "postgresql":  # from the batch's staging table (see _stage), in key order
+            source = f"SELECT {', '.join(columns)} FROM {_stage_name(table, columns)} ORDER BY {', '.join(keys)}"
+        else:
+            source = f"VALUES ({', '.join([_placeholder(conn)] * len(columns))})"
+        sql = target + source + f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}"
         _RAW_STATEMENTS[cache_key] = sql
     rows.sort()  # the keys lead each row and are unique in it: the same order as sorting on the keys alone
-    conn.exec_driver_sql(sql, rows)
+    if dialect == "postgresql":
+        _stage(conn, table, [*keys, *counts, *extra, *earliest, *latest], rows)
+        conn.exec_driver_sql(sql)
+    else:
+        conn.exec_driver_sql(sql, rows)
+
+
+def _stage_name(table: Table, columns: Sequence[str]) -> str:
+    return f"stage_{table.name}_{zlib.crc32(','.join(columns).encode()):08x}"
+
+
+def _stage(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """PostgreSQL: `rows` COPYed into a temporary table of `columns` of `table`, emptied first and dropped at
+    commit; statements then read the batch from it. psycopg runs an executemany as one statement per row
+    (300,000 for a batch of 20,000 clicks), re-parses a multi-row VALUES of 15,000 parameters every time (too long
+    for its statement cache), and dumps array parameters in Python: COPY is 5 to 15 times faster than any of them."""
+    stage, names = _stage_name(table, columns), ", ".join(columns)
+    statements = [f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS SELECT {names} FROM {table.name} "
+                  "WITH NO DATA", f"TRUNCATE {stage}"]
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.cursor()
+    try:
+        for statement in statements:
+            cursor.execute(statement)
+        with cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi_error as exc:
+        raise DBAPIError.instance(statements[0], None, exc, dbapi_error) from exc
+    finally:
+        cursor.close()
 
 
 def insert_returning(
@@ -101,14 +136,22 @@ def insert_returning(
     rows: Sequence[tuple[Any, ...]],
     chunk: int = 1000,
 ) -> list[Any]:
-    """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, many rows a statement (plain tuples in
+    """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, `chunk` rows a statement on SQLite, all in
+    one on PostgreSQL (plain tuples in
     column order, datetimes converted by `db_datetime`); `returning` (one or more columns, comma-separated) of the
     rows inserted: a value each for one column, else a tuple."""
-    mark = _placeholder(conn)
-    one = f"({', '.join([mark] * len(columns))})"
-    head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+    head = f"INSERT INTO {table.name} ({', '.join(columns)}) "
     tail = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
     single = "," not in returning
+    if conn.dialect.name == "postgresql":  # the whole batch in one statement (see _stage)
+        if not rows:
+            return []
+        _stage(conn, table, columns, rows)
+        result = _fetch_raw(conn, head + f"SELECT {', '.join(columns)} FROM {_stage_name(table, columns)}" + tail, ())
+        return [row[0] for row in result] if single else [tuple(row) for row in result]
+    mark = _placeholder(conn)
+    one = f"({', '.join([mark] * len(columns))})"
+    head += "VALUES "
     found: list[Any] = []
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
