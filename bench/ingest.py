@@ -51,7 +51,8 @@ def main(argv: list[str]) -> int:
             upgrade(engine)
             start = datetime(2026, 10, 2)
             _, link_ids, _ = bench.setup_project(engine, shape, start)
-        batches = list(bench.clicks(shape, link_ids, bench._project_id(engine), start, id_prefix=f"{time.time_ns():x}-"))
+        prefix = f"{time.time_ns():x}-"  # click ids new to an appended file too
+        batches = list(bench.clicks(shape, link_ids, bench._project_id(engine), start, id_prefix=prefix))
         writer = ClickWriter(engine, "bench-secret", cache_mb=args.cache_mb)
         cpu, wall, stored = time.process_time(), time.perf_counter(), 0
         for batch in batches:
@@ -66,7 +67,8 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _copied(source: Path, target: Path, engine: Engine, args: argparse.Namespace) -> tuple[bench.Shape, list[int], datetime]:
+def _copied(source: Path, target: Path, engine: Engine,
+            args: argparse.Namespace) -> tuple[bench.Shape, list[int], datetime]:
     """Copy an earlier run's file (and WAL) to `target`; the shape, link ids and start of the clicks to append."""
     for suffix in ("", "-wal"):
         if Path(f"{source}{suffix}").exists():

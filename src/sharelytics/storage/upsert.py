@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 import zlib
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -72,16 +72,16 @@ def raw_add_counts(
 ) -> None:
     """`add_counts` for rows already in column order (keys, then counts, then extra, earliest, latest), with
     datetimes already converted by `db_datetime`: on SQLite one DBAPI executemany of one prepared statement, on
-    PostgreSQL one COPY and one INSERT ... SELECT (see `_stage`). Rows go in key
-    order, so concurrent writers lock rows in the same order."""
+    PostgreSQL one COPY and one INSERT ... SELECT (see `_stage`). Rows go in key order, so concurrent writers lock
+    rows in the same order."""
     if not rows:
         return
     dialect = conn.dialect.name
+    columns = [*keys, *counts, *extra, *earliest, *latest]
     cache_key = (dialect, table.name, tuple(keys), tuple(counts), tuple(extra) + ("|",) + tuple(earliest),
                  tuple(latest))
     sql = _RAW_STATEMENTS.get(cache_key)
     if sql is None:
-        columns = [*keys, *counts, *extra, *earliest, *latest]
         smaller, larger = ("least", "greatest") if dialect == "postgresql" else ("min", "max")
         sets = [f"{c} = {table.name}.{c} + excluded.{c}" for c in counts]
         sets += [f"{c} = {smaller}({table.name}.{c}, excluded.{c})" for c in earliest]
@@ -95,7 +95,7 @@ def raw_add_counts(
         _RAW_STATEMENTS[cache_key] = sql
     rows.sort()  # the keys lead each row and are unique in it: the same order as sorting on the keys alone
     if dialect == "postgresql":
-        _stage(conn, table, [*keys, *counts, *extra, *earliest, *latest], rows)
+        _stage(conn, table, columns, rows)
         conn.exec_driver_sql(sql)
     else:
         conn.exec_driver_sql(sql, rows)
@@ -136,10 +136,9 @@ def insert_returning(
     rows: Sequence[tuple[Any, ...]],
     chunk: int = 1000,
 ) -> list[Any]:
-    """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, `chunk` rows a statement on SQLite, all in
-    one on PostgreSQL (plain tuples in
-    column order, datetimes converted by `db_datetime`); `returning` (one or more columns, comma-separated) of the
-    rows inserted: a value each for one column, else a tuple."""
+    """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING returning, `chunk` rows a statement on SQLite, all
+    in one on PostgreSQL (plain tuples in column order, datetimes converted by `db_datetime`); `returning` (one or
+    more columns, comma-separated) of the rows inserted: a value each for one column, else a tuple."""
     head = f"INSERT INTO {table.name} ({', '.join(columns)}) "
     tail = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
     single = "," not in returning
