@@ -154,10 +154,10 @@ def insert_returning(
     found: list[Any] = []
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        sql = _RAW_STATEMENTS.get(("returning", conn.dialect.name, table.name, len(part)))
+        cache_key = ("returning", conn.dialect.name, head, tail, len(part))  # the columns are in head and tail
+        sql = _RAW_STATEMENTS.get(cache_key)
         if sql is None:
-            sql = head + ", ".join([one] * len(part)) + tail
-            _RAW_STATEMENTS[("returning", conn.dialect.name, table.name, len(part))] = sql
+            sql = _RAW_STATEMENTS[cache_key] = head + ", ".join([one] * len(part)) + tail
         result = _fetch_raw(conn, sql, tuple(chain.from_iterable(part)))
         found += [row[0] for row in result] if single else [tuple(row) for row in result]
     return found
