@@ -105,7 +105,7 @@ class RedirectApp:
             return False
         path: str = scope["path"]
         if host == self.api_host:
-            domain_key, short = host, path[1:]
+            short = path[1:]
             # A cached link answers without the path checks: no link's path is ever an API word.
             link = self.cache.peek_link(host, short)
             if link is None or link is MISS:

@@ -93,11 +93,11 @@ def raw_add_counts(
             source = f"VALUES ({', '.join([_placeholder(conn)] * len(columns))})"
         sql = target + source + f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}"
         _RAW_STATEMENTS[cache_key] = sql
-    rows.sort()  # the keys lead each row and are unique in it: the same order as sorting on the keys alone
-    if dialect == "postgresql":
+    if dialect == "postgresql":  # the statement's ORDER BY sets the order
         _stage(conn, table, columns, rows)
         conn.exec_driver_sql(sql)
     else:
+        rows.sort()  # the keys lead each row and are unique in it: the same order as sorting on the keys alone
         conn.exec_driver_sql(sql, rows)
 
 
