@@ -252,6 +252,13 @@ def query_mix(key: str, awesm_ids: list[str], end: datetime, days: int) -> dict[
             "start_date": (end - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S-08:00"),
             "end_date": end.strftime("%Y-%m-%dT%H:%M:%S-08:00")}),
         "totals (7 days)": ("/stats/totals.json", {**base, **week}),
+        # A few links picked by id over a range: their rows read by key, hour by hour or day by day.
+        "one link, intervals by hour, 7 days": (f"/stats/{awesm_ids[0]}/intervals.json", {
+            **base, **week, "interval": "hour"}),
+        "batch of 100 ids, intervals by day": ("/stats/awesm_ids/batch/intervals.json", {
+            **base, **period, "awesm_ids": ",".join(rng.sample(awesm_ids, 100))}),
+        "one link group_by=country": ("/stats/range.json", {**base, **period, "awesm_id": awesm_ids[1],
+                                                            "group_by": "country"}),
     }
 
 

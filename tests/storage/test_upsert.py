@@ -33,15 +33,32 @@ def test_counts_are_added_per_key_and_first_last_kept(engine: Engine, project: P
     assert (rows[a].first_clicked_at, rows[a].last_clicked_at) == (early, late)
 
 
+def test_a_null_never_wins_earliest_or_latest(engine: Engine, project: ProjectFixture) -> None:
+    """SQLite's max(NULL, x) is NULL: a link first clicked by a bot must still get its first human click."""
+    a, b = insert_link(engine, project.project.id), insert_link(engine, project.project.id)
+    moment = datetime(2026, 1, 1, 8)
+    for human_a, human_b in ((None, moment), (moment, None)):
+        with engine.begin() as conn:
+            at = db_datetime(conn)
+            rows = [(link, 1, 0, 0, 0, project.project.id, at(moment), at(moment), at(human) if human else None)
+                    for link, human in ((a, human_a), (b, human_b))]
+            raw_add_counts(conn, link_totals, ("link_id",), ("humans", "bots", "unfurlers", "uniques"), rows,
+                           extra=("project_id",), earliest=("first_clicked_at",),
+                           latest=("last_clicked_at", "last_human_at"))
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(link_totals.c.link_id, link_totals.c.last_human_at)).all())
+    assert found == {a: moment, b: moment}
+
+
 def test_only_new_rows_are_returned_and_text_survives(engine: Engine, project: ProjectFixture) -> None:
     link = insert_link(engine, project.project.id)
-    columns = ("click_id", "link_id", "project_id", "clicked_at", "kind", "user_agent", "referrer")
+    columns = ("click_id", "link_id", "project_id", "clicked_at", "hour", "kind", "user_agent", "referrer")
     with engine.begin() as conn:
         at = db_datetime(conn)(datetime(2026, 1, 1))
-        rows = [(f"c{n}", link, project.project.id, at, "human", text, None) for n, text in enumerate(ODD)]
+        rows = [(f"c{n}", link, project.project.id, at, at, "human", text, None) for n, text in enumerate(ODD)]
         assert sorted(insert_returning(conn, clicks, columns, ("click_id",), "click_id", rows)) == sorted(
             f"c{n}" for n in range(len(ODD)))
-        again = rows[:2] + [("new", link, project.project.id, at, "bot", None, "\\")]
+        again = rows[:2] + [("new", link, project.project.id, at, at, "bot", None, "\\")]
         assert insert_returning(conn, clicks, columns, ("click_id",), "click_id", again) == ["new"]
         assert insert_returning(conn, clicks, columns, ("click_id",), "click_id", []) == []
         pairs = insert_returning(conn, link_visitors, ("link_id", "visitor"), ("link_id", "visitor"),

@@ -179,9 +179,12 @@ clicks = Table(
     metadata,
     Column("id", BigId, primary_key=True),
     Column("click_id", String(32), nullable=False, unique=True),  # makes journal replays idempotent
-    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), nullable=False),
+    # No foreign key: it would want an index led by link_id, a page per clicked link for every batch. A deleted
+    # link's clicks are deleted by core/clicks/history.py; the writer drops clicks of links that are gone.
+    Column("link_id", BigId, nullable=False),
     Column("project_id", Integer, nullable=False),
     Column("clicked_at", DateTime, nullable=False),
+    Column("hour", DateTime, nullable=False),  # clicked_at's hour: leads the per-link index
     Column("kind", String(8), nullable=False),  # human | bot | unfurler
     Column("agent_name", String(100), nullable=True),  # which bot or unfurler
     Column("ip", String(64), nullable=True),  # after the project's privacy mode
@@ -193,40 +196,46 @@ clicks = Table(
     Column("device", String(100), nullable=True),
     Column("accept_language", String(100), nullable=True),
     Column("user_agent", Text, nullable=True),
-    # No (project, time) index: nothing reads clicks by project, and every index costs the writer per click.
-    Index("ix_clicks_link_time", "link_id", "clicked_at"),
+    # Led by the hour, so a batch appends to the index's last pages instead of one page per link: a link's clicks
+    # are read hour by hour, the hours listed from its rollups (core/clicks/history.py). No (project, time) index:
+    # nothing reads clicks by project, and every index costs the writer per click.
+    Index("ix_clicks_hour_link", "hour", "link_id"),
 )
+
+# The per-link rollups are keyed time first (project, hour, link): the writer's batch adds to the last hours' rows,
+# a few hundred pages, instead of a page per clicked link per table (ADR 2026-11-23-per-link-rollups-keyed-time-
+# first). A range of a project is one index range; a few links' rows are read by enumerating the range's hours or
+# days (core/clicks/history.py). No foreign key to links (it would want an index led by link_id): a deleted link's
+# rows are deleted by history.py.
 
 # Hourly rollups, filled in the same transaction as the clicks they count.
 click_hours = Table(
     "click_hours",
     metadata,
-    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", Integer, primary_key=True),
     Column("hour", DateTime, primary_key=True),
-    Column("project_id", Integer, nullable=False),
+    Column("link_id", BigId, primary_key=True, autoincrement=False),
     Column("humans", Integer, nullable=False, default=0),
     Column("bots", Integer, nullable=False, default=0),
     Column("unfurlers", Integer, nullable=False, default=0),
     Column("uniques", Integer, nullable=False, default=0),  # human clicks that were a visitor's first on the link
-    Index("ix_click_hours_project_hour", "project_id", "hour"),
     sqlite_with_rowid=False,
 )
 
 # Hourly counts per combination of click dimensions ("" where unknown), for filters and group_by on them. About one
-# row per click, so it is keyed by its cell alone (on SQLite a WITHOUT ROWID table: one B-tree to update, not three);
-# it is read through links (link_id, hour), never by project.
+# row per click, so it is keyed by its cell alone (on SQLite a WITHOUT ROWID table: one B-tree to update, not three).
 click_facets = Table(
     "click_facets",
     metadata,
-    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", Integer, primary_key=True),
     Column("hour", DateTime, primary_key=True),
+    Column("link_id", BigId, primary_key=True, autoincrement=False),
     Column("kind", String(8), primary_key=True),
     Column("country", String(2), primary_key=True),
     Column("referrer_host", String(255), primary_key=True),
     Column("browser", String(100), primary_key=True),
     Column("os", String(100), primary_key=True),
     Column("device", String(100), primary_key=True),
-    Column("project_id", Integer, nullable=False),
     Column("clicks", Integer, nullable=False, default=0),
     Column("uniques", Integer, nullable=False, default=0),
     sqlite_with_rowid=False,
@@ -245,11 +254,10 @@ def _count_columns() -> list[Column]:  # type: ignore[type-arg]
 click_days = Table(
     "click_days",
     metadata,
-    Column("link_id", BigId, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", Integer, primary_key=True),
     Column("day", DateTime, primary_key=True),
-    Column("project_id", Integer, nullable=False),
+    Column("link_id", BigId, primary_key=True, autoincrement=False),
     *_count_columns(),
-    Index("ix_click_days_project_day", "project_id", "day"),
     sqlite_with_rowid=False,
 )
 
@@ -262,6 +270,7 @@ link_totals = Table(
     *_count_columns(),
     Column("first_clicked_at", DateTime, nullable=True),
     Column("last_clicked_at", DateTime, nullable=True),
+    Column("last_human_at", DateTime, nullable=True),  # OneAll's date_last_referral
 )
 
 # A visitor's first click on a link: unique clicks are the clicks that inserted a row here (additive over time).

@@ -84,8 +84,9 @@ def raw_add_counts(
     if sql is None:
         smaller, larger = ("least", "greatest") if dialect == "postgresql" else ("min", "max")
         sets = [f"{c} = {table.name}.{c} + excluded.{c}" for c in counts]
-        sets += [f"{c} = {smaller}({table.name}.{c}, excluded.{c})" for c in earliest]
-        sets += [f"{c} = {larger}({table.name}.{c}, excluded.{c})" for c in latest]
+        # coalesce both ways: SQLite's min and max are NULL when an argument is (PostgreSQL's skip NULLs)
+        sets += [f"{c} = {f}(coalesce({table.name}.{c}, excluded.{c}), coalesce(excluded.{c}, {table.name}.{c}))"
+                 for f, names in ((smaller, earliest), (larger, latest)) for c in names]
         target = f"INSERT INTO {table.name} ({', '.join(columns)}) "
         if dialect == "postgresql":  # from the batch's staging table (see _stage), in key order
             source = f"SELECT {', '.join(columns)} FROM {_stage_name(table, columns)} ORDER BY {', '.join(keys)}"

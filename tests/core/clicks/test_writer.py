@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
+from sharelytics.core.clicks.history import delete_link_rows
 from sharelytics.core.clicks.journal import ClickJournal, ClickRecord
 from sharelytics.core.clicks.privacy import protect_ip
 from sharelytics.core.clicks.segments import segment_paths
 from sharelytics.core.clicks.writer import ClickWriter
 from sharelytics.core.projects.manage import configure_project
 from sharelytics.storage.engine import is_sqlite
-from sharelytics.storage.tables import click_facets, click_hours, clicks
+from sharelytics.storage.tables import click_days, click_facets, click_hours, clicks, link_totals, link_visitors
 
 from .conftest import insert_link
 
@@ -155,10 +156,13 @@ def test_waits_for_another_writer_holding_the_lock(engine: Engine, writer: Click
 
 def test_a_link_deleted_later_drops_its_rollups_with_it(engine: Engine, writer: ClickWriter, project, link: int) -> None:
     writer.write([record(n, link, project.project.id) for n in range(5)])
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # as every path that deletes a link does (no foreign key cascades to these)
+        delete_link_rows(conn, project.project.id, link)
         conn.execute(text("DELETE FROM links WHERE id = :id"), {"id": link})
-    assert count(engine, select(func.count()).select_from(click_hours)) == 0
+    for table in (clicks, click_hours, click_days, click_facets, link_totals, link_visitors):
+        assert count(engine, select(func.count()).select_from(table)) == 0, table.name
     assert writer.write([record(9, link, project.project.id)]) == 0
+    assert count(engine, select(func.count()).select_from(clicks)) == 0
 
 
 def test_a_stopped_drain_ends_between_transactions_and_leaves_the_rest_journaled(

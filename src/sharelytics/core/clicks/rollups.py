@@ -1,7 +1,7 @@
 """Rollups of stored clicks, added in the transaction that stores the clicks they count:
 
-- `click_hours` / `click_days`: per link per hour / UTC day (humans, bots, unfurlers, uniques);
-- `link_totals`: per link, all time, with the first and last click;
+- `click_hours` / `click_days`: per link per hour / UTC day (humans, bots, unfurlers, uniques), keyed time first;
+- `link_totals`: per link, all time, with the first and last click and the last human click;
 - `click_facets`: per link, hour and combination of click dimensions (kind, country, referrer host, browser, ...);
 - `stat_hours` / `stat_days`: per project, the total and per single dimension value (link or click dimension),
   and per day for the pairs of dimensions in `core/stats/cube.PAIRS` (core/stats/cube.py).
@@ -104,15 +104,18 @@ def upsert_rollups(
         if click_id in first_visits:
             value += UNIQUE
         facets[facet] = facets.get(facet, 0) + value
+        human = second if facet[2] == HUMAN else 0
         found = links.get(facet[0])
         if found is None:
-            links[facet[0]] = [value, second, second]
+            links[facet[0]] = [value, second, second, human]
         else:
             found[0] += value
             if second < found[1]:
                 found[1] = second
             elif second > found[2]:
                 found[2] = second
+            if human > found[3]:
+                found[3] = human
     hours: dict[tuple[int, int], int] = {}
     facet_rows = []
     partials = Partials()
@@ -125,7 +128,7 @@ def upsert_rollups(
         uniques = value >> UNIQUE_SHIFT  # one kind per facet cell, every count positive: no unpack needed
         clicks = (value - (uniques << UNIQUE_SHIFT)) >> KIND_SHIFT[kind]
         dims = facet[3:]
-        facet_rows.append((link_id, at(hour), kind, *dims, clicks, uniques, project_id))
+        facet_rows.append((project_id, at(hour), link_id, kind, *dims, clicks, uniques))
         partials.add(project_id, hour, cell, dims, value)
     days: dict[tuple[int, int], int] = {}
     for (link_id, hour), value in hours.items():
@@ -133,19 +136,19 @@ def upsert_rollups(
         days[key] = days.get(key, 0) + value
 
     project_of = {link_id: project_id for link_id, (project_id, _) in cells.items()}
-    raw_add_counts(conn, click_hours, ("link_id", "hour"), COUNTS, [
-        (link_id, at(hour), *unpack(value), project_of[link_id]) for (link_id, hour), value in hours.items()
-    ], extra=("project_id",))
-    raw_add_counts(conn, click_days, ("link_id", "day"), COUNTS, [
-        (link_id, at(day), *unpack(value), project_of[link_id]) for (link_id, day), value in days.items()
-    ], extra=("project_id",))
+    raw_add_counts(conn, click_hours, ("project_id", "hour", "link_id"), COUNTS, [
+        (project_of[link_id], at(hour), link_id, *unpack(value)) for (link_id, hour), value in hours.items()
+    ])
+    raw_add_counts(conn, click_days, ("project_id", "day", "link_id"), COUNTS, [
+        (project_of[link_id], at(day), link_id, *unpack(value)) for (link_id, day), value in days.items()
+    ])
     to_text = second_to_db(conn)  # first and last clicks: any second, not worth caching
     raw_add_counts(conn, link_totals, ("link_id",), COUNTS, [
-        (link_id, *unpack(value), project_of[link_id], to_text(first), to_text(last))
-        for link_id, (value, first, last) in links.items()
-    ], extra=("project_id",), earliest=("first_clicked_at",), latest=("last_clicked_at",))
-    raw_add_counts(conn, click_facets, ("link_id", "hour", *FACET_DIMENSIONS), ("clicks", "uniques"), facet_rows,
-                   extra=("project_id",))
+        (link_id, *unpack(value), project_of[link_id], to_text(first), to_text(last), to_text(human) if human else None)
+        for link_id, (value, first, last, human) in links.items()
+    ], extra=("project_id",), earliest=("first_clicked_at",), latest=("last_clicked_at", "last_human_at"))
+    raw_add_counts(conn, click_facets, ("project_id", "hour", "link_id", *FACET_DIMENSIONS), ("clicks", "uniques"),
+                   facet_rows)
     add_stats(conn, spread(partials), at)
 
 

@@ -72,7 +72,7 @@ class ProjectPrivacy:
 
 
 CLICK_COLUMNS = ("click_id", "link_id", "project_id", "clicked_at", "kind", "agent_name", "ip", "country", "referrer",
-                 "referrer_host", "browser", "os", "device", "accept_language", "user_agent")
+                 "referrer_host", "browser", "os", "device", "accept_language", "user_agent", "hour")
 
 
 @lru_cache(maxsize=262_144)
@@ -111,10 +111,11 @@ def click_rows(records: Iterable[ClickRecord], owners: Mapping[int, tuple[int, s
         country, ip = _address(record.ip, privacy_mode, secret)
         referrer, host, host_key = _referrer_parts(record.referrer)
         second = int(record.ts)
+        hour = second - second % 3600
         rows.append((record.click_id, link_id, project_id, to_db(second), kind, agent_name, ip, country, referrer,
                      host, browser, os_name, device, first_language(record.accept_language),
-                     record.user_agent or None))
-        facet = (link_id, second - second % 3600, kind, country or "", host_key, browser_key, os_key, device_key)
+                     record.user_agent or None, to_db(hour)))
+        facet = (link_id, hour, kind, country or "", host_key, browser_key, os_key, device_key)
         stored.append(_stored((record.click_id, second, facet)))
     return rows, stored
 

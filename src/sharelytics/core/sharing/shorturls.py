@@ -17,27 +17,23 @@ from sharelytics.core.links.model import LinkMetadata
 from sharelytics.core.projects.model import Project
 from sharelytics.core.sharing.errors import ShortUrlNotFound
 from sharelytics.core.sharing.model import Referral, ShortUrl
+from sharelytics.core.clicks import history
 from sharelytics.core.sharing.pages import Page, PageRequest, fetch_page
 from sharelytics.core.sharing.tracking import sharing_tool
 from sharelytics.core.stats.cube import link_cells, move_link
 from sharelytics.core.stats.share_rollup import link_fact, move_shares
 from sharelytics.storage.engine import read_only
-from sharelytics.storage.tables import clicks, domains, link_totals, links
+from sharelytics.core.stats.sql import as_datetime
+from sharelytics.storage.tables import click_hours, clicks, domains, link_totals, links
 
 CHANNEL = "copypaste"  # a short URL made by hand is pasted wherever its owner likes
 MAX_TOKEN = 330
 
 
-def _last_human_click() -> Any:
-    # The newest human click, walking the (link_id, clicked_at) index backwards: no scan of the link's clicks.
-    return (select(clicks.c.clicked_at).where(clicks.c.link_id == links.c.id, clicks.c.kind == HUMAN)
-            .order_by(clicks.c.clicked_at.desc()).limit(1).scalar_subquery())
-
-
 def _query() -> Any:
     return (select(links.c.id, links.c.path, links.c.awesm_id, links.c.original_url, links.c.created_at, domains.c.scheme,
                    domains.c.hostname, link_totals.c.humans, link_totals.c.bots, link_totals.c.unfurlers,
-                   _last_human_click().label("last_referral"))
+                   link_totals.c.last_human_at.label("last_referral"))
             .join(domains, domains.c.id == links.c.domain_id)
             .outerjoin(link_totals, link_totals.c.link_id == links.c.id))
 
@@ -86,10 +82,38 @@ def referrals(engine: Engine, project_id: int, token: str, request: PageRequest)
     """The short URL and one page of its human clicks: referring page, IP as the project's privacy mode kept it."""
     with read_only(engine).connect() as conn:
         shorturl = _load(conn, project_id, token)
-        query = select(clicks.c.id, clicks.c.referrer, clicks.c.ip, clicks.c.clicked_at).where(
-            clicks.c.link_id == shorturl.link_id, clicks.c.kind == HUMAN)
-        rows, total = fetch_page(conn, query, clicks.c.clicked_at, clicks.c.id, request)
+        rows, total = _referral_rows(conn, project_id, shorturl.link_id, request)
     return shorturl, Page(request, [Referral(r["referrer"], r["ip"], r["clicked_at"]) for r in rows], total)
+
+
+def _referral_rows(conn: Connection, project_id: int, link_id: int, request: PageRequest) -> tuple[list[Any], int]:
+    """One page of the link's human clicks by date, and how many there are. The link's hours with human clicks
+    (click_hours) give the total and which hours hold the page; only those hours' clicks are read (by the
+    (hour, link_id) index)."""
+    hours: list[tuple[Any, int]] = []
+    bounds = history.span(conn, [link_id])
+    for keys in history.chunks(history.moments(*bounds, "hour") if bounds else []):
+        hours += conn.execute(select(click_hours.c.hour, click_hours.c.humans).where(
+            click_hours.c.project_id == project_id, click_hours.c.hour.in_(list(keys)),
+            click_hours.c.link_id == link_id, click_hours.c.humans > 0)).all()
+    descending = request.direction == "desc"
+    hours.sort(key=lambda row: as_datetime(row[0]), reverse=descending)
+    skip, wanted, covered = request.offset, [], 0
+    for hour, humans in hours:
+        if covered + humans > request.offset and covered < request.offset + request.per_page:
+            wanted.append(hour)
+        elif covered < request.offset:
+            skip -= humans
+        covered += humans
+    rows: list[Any] = []
+    if wanted:
+        order = (clicks.c.clicked_at, clicks.c.id)
+        query = (select(clicks.c.id, clicks.c.referrer, clicks.c.ip, clicks.c.clicked_at)
+                 .where(clicks.c.hour.in_(wanted), clicks.c.link_id == link_id, clicks.c.kind == HUMAN)
+                 .order_by(*(c.desc() if descending else c.asc() for c in order))
+                 .limit(request.per_page).offset(skip))
+        rows = list(conn.execute(query).mappings().all())
+    return rows, covered
 
 
 def delete_shorturl(engine: Engine, project_id: int, token: str) -> ShortUrl:
@@ -100,6 +124,7 @@ def delete_shorturl(engine: Engine, project_id: int, token: str) -> ShortUrl:
         if shorturl.link_id in cells:
             move_link(conn, shorturl.link_id, project_id, cells[shorturl.link_id][1], None)
         share = link_fact(conn, shorturl.link_id)
+        history.delete_link_rows(conn, project_id, shorturl.link_id)
         conn.execute(delete(links).where(links.c.id == shorturl.link_id))
         record_link_deleted(conn, shorturl.awesm_id)  # every process stops redirecting it within a second
         if share is not None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from sharelytics.core.stats.clicks import MAX_PICKED, by_key
 from sharelytics.core.stats.dimensions import LINK_DIMENSIONS, STAT_DIMENSIONS, is_click_dimension, link_column
 from sharelytics.core.stats.model import Group, Metrics, StatsQuery
 from sharelytics.core.stats.share_rollup import basis_between, basis_outside
@@ -69,21 +70,29 @@ def _history_bounds(conn: Connection, query: StatsQuery) -> tuple[datetime, date
     return (min(firsts), max(lasts)) if firsts else None
 
 
-def _rollup_rows(query: StatsQuery, pieces: list[tuple[str, datetime, datetime]], *, filtered: bool) -> Subquery:
+def _rollup_rows(conn: Connection, query: StatsQuery, pieces: list[tuple[str, datetime, datetime]], *,
+                 filtered: bool) -> Subquery:
     """link_id and counts per link over the day and hour rollup rows of the pieces; with `filtered`, only of the
-    links the query's filters select (read by link through the primary key: 18 ms instead of 420 ms for a
+    links the query's filters select: up to MAX_PICKED of them read by key (18 ms instead of 420 ms for a
     campaign's 7 days at 10M clicks, when the whole project's rows were read and most thrown away)."""
-    chosen = None
+    chosen, picked = None, None
     if filtered and query.filters:
         chosen = (select(links.c.id).select_from(_with_domain(query, links))
                   .where(links.c.project_id.in_(query.project_ids),
                          *(link_column(f.dimension).in_(list(f.values)) for f in query.filters)))
+        picked = list(conn.execute(chosen.limit(MAX_PICKED + 1)).scalars())
+        picked = picked if len(picked) <= MAX_PICKED else None
     parts = []
     for unit, a, b in pieces:
         table, time = (click_days, click_days.c.day) if unit == "day" else (click_hours, click_hours.c.hour)
-        where = [table.c.project_id.in_(query.project_ids), time >= a, time < b]
-        if chosen is not None:
-            where.append(table.c.link_id.in_(chosen))
+        where = [table.c.project_id.in_(query.project_ids)]
+        seeks = by_key(conn, table, picked, (a, b))
+        if seeks is not None:
+            where.append(seeks)
+        else:
+            where += [time >= a, time < b]
+            if chosen is not None:
+                where.append(table.c.link_id.in_(chosen))
         parts.append(select(table.c.link_id, *(table.c[c] for c in COUNTS)).where(*where))
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     return (select(rows.c.link_id, *(func.sum(rows.c[c]).label(c) for c in COUNTS))
@@ -104,10 +113,10 @@ def _clicks_in_range(conn: Connection, query: StatsQuery) -> tuple[Subquery, boo
     first, last = bounds
     inside = max(min(last, query.end) - max(first, query.start), timedelta(0))
     if inside <= (last - first) - inside:
-        return _rollup_rows(query, segments(query.start, query.end, None), filtered=True), False
+        return _rollup_rows(conn, query, segments(query.start, query.end, None), filtered=True), False
     outside = [*(segments(first, query.start, None) if first < query.start else []),
                *(segments(query.end, last, None) if query.end < last else [])]
-    out = _rollup_rows(query, outside, filtered=False)
+    out = _rollup_rows(conn, query, outside, filtered=False)
     counts = [(link_totals.c[c] - func.coalesce(out.c[c], 0)).label(c) for c in COUNTS]
     return (select(link_totals.c.link_id, *counts).where(link_totals.c.project_id.in_(query.project_ids))
             .select_from(link_totals.outerjoin(out, out.c.link_id == link_totals.c.link_id)).subquery()), False

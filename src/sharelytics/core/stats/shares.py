@@ -18,7 +18,6 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
-    exists,
     func,
     or_,
     select,
@@ -41,13 +40,15 @@ def shared_at() -> ColumnElement[datetime]:
     return func.coalesce(links.c.service_postid_shared_at, links.c.created_at)
 
 
-def _active_in(start: datetime, end: datetime) -> ColumnElement[bool]:
-    """The link had a click (of any kind) in [start, end): read from the day and hour rollups."""
+def _active_in(project_ids: Sequence[int], start: datetime, end: datetime) -> ColumnElement[bool]:
+    """The link had a click (of any kind) in [start, end): its id is among the day and hour rollups' rows of the
+    span (read as the index ranges they are keyed by: project, time)."""
     clauses = []
     for unit, a, b in _split(start, end):
         table = click_days if unit == "day" else click_hours
         column = table.c.day if unit == "day" else table.c.hour
-        clauses.append(exists().where(table.c.link_id == links.c.id, column >= a, column < b))
+        clauses.append(links.c.id.in_(select(table.c.link_id).where(table.c.project_id.in_(project_ids),
+                                                                     column >= a, column < b)))
     return or_(*clauses)
 
 
@@ -63,7 +64,7 @@ def link_scope(query: StatsQuery) -> list[ColumnElement[bool]]:
         return []
     if query.scope == "totals":
         return [basis_between("shared", query.start, query.end)]
-    return [_active_in(query.start, query.end)]
+    return [_active_in(query.project_ids, query.start, query.end)]
 
 
 def _basis(query: StatsQuery) -> str:

@@ -1,0 +1,85 @@
+"""A few links' rows in the time-first click tables: `click_hours`, `click_days`, `click_facets` (keyed project, time,
+link) and `clicks` (indexed hour, link). Nothing is led by the link, so a link's rows are found by listing the hours
+or days it can have rows in (its first to last click, from link_totals) and seeking each: `time IN (...)`, a few
+hundred keys a statement. Also deletes a link's rows: they have no foreign key to cascade from links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, delete, func, select
+
+from sharelytics.core.stats.sql import as_datetime
+from sharelytics.storage.tables import click_days, click_facets, click_hours, clicks, link_totals, links
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+STEP = {"hour": HOUR, "day": DAY}
+CHUNK = 500  # time keys per statement: far below every driver's parameter limit
+
+
+def floor(moment: datetime, unit: str) -> datetime:
+    moment = moment.replace(minute=0, second=0, microsecond=0)
+    return moment.replace(hour=0) if unit == "day" else moment
+
+
+def moments(start: datetime, end: datetime, unit: str) -> list[datetime]:
+    """The hours or days (their starts) that meet [start, end)."""
+    step, at, found = STEP[unit], floor(start, unit), []
+    while at < end:
+        found.append(at)
+        at += step
+    return found
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def span(conn: Connection, link_ids: Sequence[int]) -> tuple[datetime, datetime] | None:
+    """[first click's hour, last click's hour + 1 hour) over the links; None when none has a click."""
+    first, last = conn.execute(select(func.min(link_totals.c.first_clicked_at), func.max(link_totals.c.last_clicked_at))
+                               .where(link_totals.c.link_id.in_(list(link_ids)))).one()
+    if first is None or last is None:
+        return None
+    return floor(as_datetime(first), "hour"), floor(as_datetime(last), "hour") + HOUR
+
+
+def time_of(table: Table) -> Any:
+    return table.c.day if table is click_days else table.c.hour
+
+
+def _rows_of(table: Table, project_id: int, link_id: int, keys: Sequence[datetime]) -> Any:
+    owner = table.c.project_id == project_id if table is not clicks else True
+    return and_(owner, time_of(table).in_(list(keys)), table.c.link_id == link_id)
+
+
+def facet_history(conn: Connection, project_id: int, link_id: int, columns: Sequence[Any]) -> list[Any]:
+    """`columns` of every click_facets row of the link, oldest hour first."""
+    bounds = span(conn, [link_id])
+    if bounds is None:
+        return []
+    rows: list[Any] = []
+    for keys in chunks(moments(*bounds, "hour")):
+        rows += conn.execute(select(*columns).where(_rows_of(click_facets, project_id, link_id, keys))
+                             .order_by(click_facets.c.hour)).mappings().all()
+    return rows
+
+
+def delete_link_rows(conn: Connection, project_id: int, link_id: int) -> None:
+    """Delete the link's clicks and time-keyed rollup rows (link_totals and link_visitors cascade from links).
+    The link's row is locked first on PostgreSQL, so the click writer (which reads it FOR SHARE) cannot add a
+    click between these deletes and the link's own; SQLite has one writer at a time."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(links.c.id).where(links.c.id == link_id).with_for_update())
+    bounds = span(conn, [link_id])
+    if bounds is None:
+        return
+    for unit, tables in (("hour", (click_facets, click_hours, clicks)), ("day", (click_days,))):
+        for keys in chunks(moments(*bounds, unit)):
+            for table in tables:
+                conn.execute(delete(table).where(_rows_of(table, project_id, link_id, keys)))
