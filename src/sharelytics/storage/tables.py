@@ -203,8 +203,8 @@ clicks = Table(
 )
 
 # The per-link rollups are keyed time first (project, hour, link): the writer's batch adds to the last hours' rows,
-# a few hundred pages, instead of a page per clicked link per table (ADR 2026-11-23-per-link-rollups-keyed-time-
-# first). A range of a project is one index range; a few links' rows are read by enumerating the range's hours or
+# a few hundred pages, instead of a page per clicked link per table (ADR 2026-11-23-click-storage-keyed-time-first).
+# A range of a project is one index range; a few links' rows are read by enumerating the range's hours or
 # days (core/clicks/history.py). No foreign key to links (it would want an index led by link_id): a deleted link's
 # rows are deleted by history.py.
 

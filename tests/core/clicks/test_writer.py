@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from sharelytics.core.clicks.history import delete_link_rows
+from sharelytics.core.clicks.history import delete_link_rows, lock_link
 from sharelytics.core.clicks.journal import ClickJournal, ClickRecord
 from sharelytics.core.clicks.privacy import protect_ip
 from sharelytics.core.clicks.segments import segment_paths
@@ -157,6 +157,7 @@ def test_waits_for_another_writer_holding_the_lock(engine: Engine, writer: Click
 def test_a_link_deleted_later_drops_its_rollups_with_it(engine: Engine, writer: ClickWriter, project, link: int) -> None:
     writer.write([record(n, link, project.project.id) for n in range(5)])
     with engine.begin() as conn:  # as every path that deletes a link does (no foreign key cascades to these)
+        lock_link(conn, link)
         delete_link_rows(conn, project.project.id, link)
         conn.execute(text("DELETE FROM links WHERE id = :id"), {"id": link})
     for table in (clicks, click_hours, click_days, click_facets, link_totals, link_visitors):

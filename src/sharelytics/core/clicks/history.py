@@ -70,12 +70,17 @@ def facet_history(conn: Connection, project_id: int, link_id: int, columns: Sequ
     return rows
 
 
-def delete_link_rows(conn: Connection, project_id: int, link_id: int) -> None:
-    """Delete the link's clicks and time-keyed rollup rows (link_totals and link_visitors cascade from links).
-    The link's row is locked first on PostgreSQL, so the click writer (which reads it FOR SHARE) cannot add a
-    click between these deletes and the link's own; SQLite has one writer at a time."""
+def lock_link(conn: Connection, link_id: int) -> None:
+    """PostgreSQL: hold the link's row FOR UPDATE until commit, before anything else of a deletion, so the click
+    writer (which reads its links FOR SHARE) can neither add a click between delete_link_rows and the link's own
+    deletion nor hold rows the deletion waits for. SQLite has one writer at a time."""
     if conn.dialect.name == "postgresql":
         conn.execute(select(links.c.id).where(links.c.id == link_id).with_for_update())
+
+
+def delete_link_rows(conn: Connection, project_id: int, link_id: int) -> None:
+    """Delete the link's clicks and time-keyed rollup rows (link_totals and link_visitors cascade from links),
+    in a transaction that took lock_link first."""
     bounds = span(conn, [link_id])
     if bounds is None:
         return

@@ -120,6 +120,7 @@ def delete_shorturl(engine: Engine, project_id: int, token: str) -> ShortUrl:
     """The link and its clicks go; the project-level counts per channel, tool... lose them too."""
     with engine.begin() as conn:
         shorturl = _load(conn, project_id, token)
+        history.lock_link(conn, shorturl.link_id)
         cells = link_cells(conn, {shorturl.link_id}, lock=True)
         if shorturl.link_id in cells:
             move_link(conn, shorturl.link_id, project_id, cells[shorturl.link_id][1], None)
