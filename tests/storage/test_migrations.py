@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, make_url, text
 
 from sharelytics.core.projects.manage import create_project
 from sharelytics.storage.engine import make_engine
@@ -20,27 +20,29 @@ from sharelytics.storage.tables import metadata
 from tests.conftest import TEST_DATABASE_URL
 from tests.core.clicks.conftest import insert_link
 
+SCHEMA = "migrations_test"
+
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Engine]:
-    """An empty database: a new SQLite file, or a new PostgreSQL database beside the test one."""
+    """An empty database: a new SQLite file, or on PostgreSQL a new schema of the test database (first on the
+    search path; creating a database would need a privilege the test role may not have)."""
     if not TEST_DATABASE_URL:
         engine = make_engine(f"sqlite:///{tmp_path / 'migrations.db'}")
         yield engine
         engine.dispose()
         return
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_migrations"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
+    owner = make_engine(TEST_DATABASE_URL)
+    with owner.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={SCHEMA}"})
+    engine = make_engine(url.render_as_string(hide_password=False))
     yield engine
     engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with owner.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    owner.dispose()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

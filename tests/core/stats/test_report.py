@@ -199,3 +199,46 @@ def test_stat_pairs_follow_a_link_whose_channel_changes(world: World, pivot: str
         for value, counts in expected.items():
             _same(got[value], counts)
     assert {g.value for g in report.groups} == {channel(f) for f in world.facts}
+
+
+@SLOW
+@given(clicks=CLICKS, a=MOMENTS, b=MOMENTS, offset=OFFSETS, chosen=st.sets(st.integers(0, 4), min_size=1),
+       picked_by=st.sampled_from(["awesm_id", "user_id"]), group_by=st.sampled_from([None, "country", "channel"]),
+       interval=st.sampled_from([None, "hour", "day"]))
+def test_links_picked_by_a_per_link_dimension_match_the_raw_clicks(world: World, clicks, a, b, offset, chosen,
+                                                                    picked_by, group_by, interval) -> None:
+    """A per-link filter reads the picked links' rows by key (their hours or days listed, core/clicks/history.py):
+    totals, groups and intervals against the oracle, over edge hours and time zones."""
+    world.reset_clicks()
+    world.click(clicks)
+    start, end = _range(a, b, offset)
+    if interval == "hour" and len(timeline.intervals(start, end, "hour")) > 500:
+        end = start + timedelta(hours=500)
+    values = tuple(sorted({getattr(world.links[i], picked_by) for i in chosen}, key=str))
+    query = StatsQuery((world.project.project.id,), start, end, offset, interval=interval,
+                       filters=(Filter(picked_by, values),), group_by=group_by, per_page=100)
+    report = build_report(world.engine, query)
+    where = lambda f: getattr(f.link, picked_by) in values  # noqa: E731
+    _same(report.totals, world.count(start, end, where=where).get(None, Counter()))
+    if group_by is not None:
+        expected = world.count(start, end, GROUPINGS[group_by], where=where)
+        got = {g.value: g.metrics for g in report.groups}
+        for value, counts in expected.items():
+            _same(got[value], counts)
+    for bucket in report.intervals or []:
+        _same(bucket.metrics, world.count(bucket.start, bucket.end, where=where).get(None, Counter()))
+
+
+@pytest.mark.parametrize("group_by", [None, "country"])
+def test_all_time_counts_of_a_picked_link_match_the_raw_clicks(world: World, group_by: str | None) -> None:
+    """No dates: a click dimension over a picked link reads its click_facets hours from first to last click."""
+    world.click([(1, 3600 * h + 59, h % 4, h % 4) for h in range(0, 240, 7)] + [(2, 100, 0, 0)])
+    link = world.links[1]
+    query = StatsQuery((world.project.project.id,), scope="totals", group_by=group_by,
+                       filters=(Filter("awesm_id", (link.awesm_id,)),), per_page=100)
+    report = build_report(world.engine, query)
+    where = lambda f: f.link.id == link.id  # noqa: E731
+    _same(report.totals, world.count(None, None, where=where).get(None, Counter()))
+    if group_by is not None:
+        for value, counts in world.count(None, None, GROUPINGS[group_by], where=where).items():
+            _same(next(g.metrics for g in report.groups if g.value == value), counts)

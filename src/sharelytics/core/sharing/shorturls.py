@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from sharelytics.core.clicks import history
 from sharelytics.core.clicks.classify import HUMAN
 from sharelytics.core.links.changes import record_link_deleted
 from sharelytics.core.links.create import NewLink, create_link
@@ -17,13 +18,12 @@ from sharelytics.core.links.model import LinkMetadata
 from sharelytics.core.projects.model import Project
 from sharelytics.core.sharing.errors import ShortUrlNotFound
 from sharelytics.core.sharing.model import Referral, ShortUrl
-from sharelytics.core.clicks import history
 from sharelytics.core.sharing.pages import Page, PageRequest, fetch_page
 from sharelytics.core.sharing.tracking import sharing_tool
 from sharelytics.core.stats.cube import link_cells, move_link
 from sharelytics.core.stats.share_rollup import link_fact, move_shares
-from sharelytics.storage.engine import read_only
 from sharelytics.core.stats.sql import as_datetime
+from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import click_hours, clicks, domains, link_totals, links
 
 CHANNEL = "copypaste"  # a short URL made by hand is pasted wherever its owner likes

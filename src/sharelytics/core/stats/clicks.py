@@ -223,9 +223,7 @@ def click_counts(
 ) -> dict[Key, Metrics]:
     """Counts keyed by (time, group, pivot). With by_time the time is the rollup row's hour or day start."""
     result: dict[Key, Metrics] = {}
-    picked: list[int] | None = None
-    if any(d in PICKING for d in _dimensions(query) | set(restrict or {})):
-        picked = picked_links(conn, query, restrict)
+    picked = picked_links(conn, query, restrict)
     if query.scope != "range" or query.start is None or query.end is None:
         source = choose(query, "all")
         seeks = by_key(conn, source.table, picked, None)

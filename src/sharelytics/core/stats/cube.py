@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from sharelytics.core.clock import from_timestamp
 from sharelytics.core.clicks.history import facet_history
+from sharelytics.core.clock import from_timestamp
 from sharelytics.storage.tables import (
     CUBE_COLUMNS,
     STAT_DIMENSIONS,
