@@ -55,7 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
             "server process is saturated (over 75 % of a CPU), so a burst keeps the machine for redirects; clicks wait "
             "in the journal meanwhile. 0: never hold off."),
     Setting("click_writer_cache_mb", int, 512, "SQLite page cache of the click writer's connection, in MiB (used "
-            "as the database grows: at 10M clicks a 20,000-click batch touches ~160 MB of pages)."),
+            "as the database grows: each batch reads a page per clicked link of link_visitors and link_totals)."),
     Setting("click_writer", str, "process",
             "Embedded mode: store clicks in a child process at lower priority (process) or in a thread (thread)."),
     Setting("journal_segment_bytes", int, 8_388_608, "Size at which the click journal starts a new segment file."),
