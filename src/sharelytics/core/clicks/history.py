@@ -54,8 +54,9 @@ def time_of(table: Table) -> Any:
 
 
 def _rows_of(table: Table, project_id: int, link_id: int, keys: Sequence[datetime]) -> Any:
-    owner = table.c.project_id == project_id if table is not clicks else True
-    return and_(owner, time_of(table).in_(list(keys)), table.c.link_id == link_id)
+    """The link's rows at `keys`, as the table's key or index reads them (clicks: (hour, link_id))."""
+    where = [time_of(table).in_(list(keys)), table.c.link_id == link_id]
+    return and_(table.c.project_id == project_id, *where) if table is not clicks else and_(*where)
 
 
 def facet_history(conn: Connection, project_id: int, link_id: int, columns: Sequence[Any]) -> list[Any]:
