@@ -7,28 +7,21 @@ hundred keys a statement. Also deletes a link's rows: they have no foreign key t
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, select
 
 from sharelytics.core.stats.sql import as_datetime
+from sharelytics.core.stats.timeline import HOUR, STEPS, floor_day, floor_hour
 from sharelytics.storage.tables import click_days, click_facets, click_hours, clicks, link_totals, links
 
-HOUR = timedelta(hours=1)
-DAY = timedelta(days=1)
-STEP = {"hour": HOUR, "day": DAY}
 CHUNK = 500  # time keys per statement: far below every driver's parameter limit
-
-
-def floor(moment: datetime, unit: str) -> datetime:
-    moment = moment.replace(minute=0, second=0, microsecond=0)
-    return moment.replace(hour=0) if unit == "day" else moment
 
 
 def moments(start: datetime, end: datetime, unit: str) -> list[datetime]:
     """The hours or days (their starts) that meet [start, end)."""
-    step, at, found = STEP[unit], floor(start, unit), []
+    step, at, found = STEPS[unit], floor_day(start) if unit == "day" else floor_hour(start), []
     while at < end:
         found.append(at)
         at += step
@@ -46,7 +39,7 @@ def span(conn: Connection, link_ids: Sequence[int]) -> tuple[datetime, datetime]
                                .where(link_totals.c.link_id.in_(list(link_ids)))).one()
     if first is None or last is None:
         return None
-    return floor(as_datetime(first), "hour"), floor(as_datetime(last), "hour") + HOUR
+    return floor_hour(as_datetime(first)), floor_hour(as_datetime(last)) + HOUR
 
 
 def time_of(table: Table) -> Any:
@@ -59,15 +52,15 @@ def _rows_of(table: Table, project_id: int, link_id: int, keys: Sequence[datetim
     return and_(table.c.project_id == project_id, *where) if table is not clicks else and_(*where)
 
 
-def facet_history(conn: Connection, project_id: int, link_id: int, columns: Sequence[Any]) -> list[Any]:
-    """`columns` of every click_facets row of the link, oldest hour first."""
+def link_rows(conn: Connection, table: Table, project_id: int, link_id: int, columns: Sequence[Any],
+              *where: ColumnElement[bool]) -> list[Any]:
+    """`columns` of the link's rows of `table` (click_hours or click_facets) that meet `where`, oldest hour first
+    (mappings)."""
     bounds = span(conn, [link_id])
-    if bounds is None:
-        return []
     rows: list[Any] = []
-    for keys in chunks(moments(*bounds, "hour")):
-        rows += conn.execute(select(*columns).where(_rows_of(click_facets, project_id, link_id, keys))
-                             .order_by(click_facets.c.hour)).mappings().all()
+    for keys in chunks(moments(*bounds, "hour") if bounds else []):
+        rows += conn.execute(select(*columns).where(_rows_of(table, project_id, link_id, keys), *where)
+                             .order_by(time_of(table))).mappings().all()
     return rows
 
 

@@ -22,7 +22,6 @@ from sharelytics.core.sharing.pages import Page, PageRequest, fetch_page
 from sharelytics.core.sharing.tracking import sharing_tool
 from sharelytics.core.stats.cube import link_cells, move_link
 from sharelytics.core.stats.share_rollup import link_fact, move_shares
-from sharelytics.core.stats.sql import as_datetime
 from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import click_hours, clicks, domains, link_totals, links
 
@@ -90,16 +89,11 @@ def _referral_rows(conn: Connection, project_id: int, link_id: int, request: Pag
     """One page of the link's human clicks by date, and how many there are. The link's hours with human clicks
     (click_hours) give the total and which hours hold the page; only those hours' clicks are read (by the
     (hour, link_id) index)."""
-    hours: list[tuple[Any, int]] = []
-    bounds = history.span(conn, [link_id])
-    for keys in history.chunks(history.moments(*bounds, "hour") if bounds else []):
-        hours += conn.execute(select(click_hours.c.hour, click_hours.c.humans).where(
-            click_hours.c.project_id == project_id, click_hours.c.hour.in_(list(keys)),
-            click_hours.c.link_id == link_id, click_hours.c.humans > 0)).all()
+    hours = history.link_rows(conn, click_hours, project_id, link_id, [click_hours.c.hour, click_hours.c.humans],
+                              click_hours.c.humans > 0)
     descending = request.direction == "desc"
-    hours.sort(key=lambda row: as_datetime(row[0]), reverse=descending)
     skip, wanted, covered = request.offset, [], 0
-    for hour, humans in hours:
+    for hour, humans in ((row["hour"], row["humans"]) for row in (hours[::-1] if descending else hours)):
         if covered + humans > request.offset and covered < request.offset + request.per_page:
             wanted.append(hour)
         elif covered < request.offset:

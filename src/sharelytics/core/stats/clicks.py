@@ -41,7 +41,7 @@ from sharelytics.core.stats.dimensions import (
 from sharelytics.core.stats.model import Filter, Metrics, StatsQuery
 from sharelytics.core.stats.shares import link_scope
 from sharelytics.core.stats.sql import matches
-from sharelytics.core.stats.timeline import segments
+from sharelytics.core.stats.timeline import STEPS, segments
 from sharelytics.storage.tables import (
     click_days,
     click_facets,
@@ -144,12 +144,15 @@ def picked_links(
     if not PICKING & set(named):
         return None
     joined = links.join(domains, domains.c.id == links.c.domain_id) if "domain" in named else links
-    stmt = (select(links.c.id).select_from(joined)
-            .where(links.c.project_id.in_(query.project_ids),
-                   *(matches(link_column(name), list(values), False) for name, values in named.items()))
-            .limit(MAX_PICKED + 1))
-    ids = list(conn.execute(stmt).scalars())
-    return ids if len(ids) <= MAX_PICKED else None
+    return few_ids(conn, select(links.c.id).select_from(joined).where(
+        links.c.project_id.in_(query.project_ids),
+        *(matches(link_column(name), list(values), False) for name, values in named.items())))
+
+
+def few_ids(conn: Connection, ids: Select[Any]) -> list[int] | None:
+    """The ids the statement selects, when at most MAX_PICKED; None when more."""
+    found = list(conn.execute(ids.limit(MAX_PICKED + 1)).scalars())
+    return found if len(found) <= MAX_PICKED else None
 
 
 def by_key(
@@ -163,7 +166,7 @@ def by_key(
     span = span or history.span(conn, picked)
     if span is None:
         return table.c.link_id.in_([])  # no click, ever
-    step = history.STEP[unit]
+    step = STEPS[unit]
     if len(picked) * ((span[1] - span[0]) // step + 1) > MAX_SEEKS:
         return None
     return and_(history.time_of(table).in_(history.moments(*span, unit)), table.c.link_id.in_(picked))

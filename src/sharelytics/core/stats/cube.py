@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from sharelytics.core.clicks.history import facet_history
+from sharelytics.core.clicks.history import link_rows
 from sharelytics.core.clock import from_timestamp
 from sharelytics.storage.tables import (
     CUBE_COLUMNS,
@@ -216,7 +216,7 @@ def move_link(conn: Connection, link_id: int, project_id: int, old: Cell, new: C
     click_facets (every click of the link, with its click dimensions)."""
     if new == old:
         return
-    history = facet_history(conn, project_id, link_id, [
+    history = link_rows(conn, click_facets, project_id, link_id, [
         click_facets.c.hour, click_facets.c.kind, *(click_facets.c[c] for c in FACET_COLUMNS),
         click_facets.c.clicks, click_facets.c.uniques])
     items = list(_facet_items(history, lambda row: (project_id, old), -1))

@@ -32,7 +32,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from sharelytics.core.stats.clicks import MAX_PICKED, by_key
+from sharelytics.core.stats.clicks import by_key, few_ids
 from sharelytics.core.stats.dimensions import LINK_DIMENSIONS, STAT_DIMENSIONS, is_click_dimension, link_column
 from sharelytics.core.stats.model import Group, Metrics, StatsQuery
 from sharelytics.core.stats.share_rollup import basis_between, basis_outside
@@ -80,8 +80,7 @@ def _rollup_rows(conn: Connection, query: StatsQuery, pieces: list[tuple[str, da
         chosen = (select(links.c.id).select_from(_with_domain(query, links))
                   .where(links.c.project_id.in_(query.project_ids),
                          *(link_column(f.dimension).in_(list(f.values)) for f in query.filters)))
-        picked = list(conn.execute(chosen.limit(MAX_PICKED + 1)).scalars())
-        picked = picked if len(picked) <= MAX_PICKED else None
+        picked = few_ids(conn, chosen)
     parts = []
     for unit, a, b in pieces:
         table, time = (click_days, click_days.c.day) if unit == "day" else (click_hours, click_hours.c.hour)

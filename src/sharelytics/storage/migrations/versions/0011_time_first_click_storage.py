@@ -94,9 +94,6 @@ def _sqlite(new: bool) -> None:
     _sqlite_copy('click_facets', _facets(new), False)
     hour = {'hour': "substr(clicked_at, 1, 13) || ':00:00.000000'"} if new else None
     _sqlite_copy('clicks', _clicks(new), True, hour)
-    if not new:
-        op.create_index('ix_click_hours_project_hour', 'click_hours', ['project_id', 'hour'])
-        op.create_index('ix_click_days_project_day', 'click_days', ['project_id', 'day'])
 
 
 def _postgresql_keys(new: bool) -> None:
@@ -117,8 +114,6 @@ def _postgresql_keys(new: bool) -> None:
         op.execute("UPDATE clicks SET hour = date_trunc('hour', clicked_at)")
         op.alter_column('clicks', 'hour', nullable=False)
     else:
-        op.create_index('ix_click_hours_project_hour', 'click_hours', ['project_id', 'hour'])
-        op.create_index('ix_click_days_project_day', 'click_days', ['project_id', 'day'])
         op.drop_column('clicks', 'hour')
         op.create_foreign_key('fk_clicks_link_id_links', 'clicks', 'links', ['link_id'], ['id'], ondelete='CASCADE')
 
@@ -141,6 +136,8 @@ def downgrade() -> None:
         _sqlite(new=False)
     else:
         _postgresql_keys(new=False)
+    op.create_index('ix_click_hours_project_hour', 'click_hours', ['project_id', 'hour'])
+    op.create_index('ix_click_days_project_day', 'click_days', ['project_id', 'day'])
     op.create_index('ix_clicks_link_time', 'clicks', ['link_id', 'clicked_at'])
     with op.batch_alter_table('link_totals') as batch:
         batch.drop_column('last_human_at')
