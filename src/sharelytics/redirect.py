@@ -54,23 +54,55 @@ class RedirectApp:
         self.cache = services.link_cache
         self.journal = services.journal
         self.api_host = _host_of(services.settings.effective_public_url)
+        self._api_host_raw = self.api_host.encode("latin-1")
         self._readers: anyio.CapacityLimiter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self.api(scope, self._warming(receive), send)
-            return
         if scope["type"] != "http" or scope["method"] not in REDIRECT_METHODS:
+            await self.api(scope, self._warming(receive) if scope["type"] == "lifespan" else receive, send)
+            return
+        # One C-level pass over the headers (a browser sends a dozen); a repeated name keeps its last value.
+        headers = dict(scope["headers"])
+        raw_host = headers.get(b"host")
+        if raw_host is None:
             await self.api(scope, receive, send)
             return
-        try:
-            handled = await self._redirect(scope, send)
-        except SQLAlchemyError:
-            log.exception("link look-up failed for %s", scope["path"])
-            await _plain(send, scope, 503, b"Service Unavailable\n")
-            return
-        if not handled:
-            await self.api(scope, receive, send)
+        # The API's host as sent (the usual case) reuses our own string: no decoding, and its hash is already known.
+        host = self.api_host if raw_host == self._api_host_raw else raw_host.decode("latin-1").lower()
+        # The hot path, answered in this coroutine: a cached link on the API's host needs no path checks (no link's
+        # path is ever an API word). Everything else is resolved by `_resolve`.
+        link = self.cache.peek_link(host, scope["path"][1:]) if host == self.api_host else MISS
+        if link is None or link is MISS:
+            try:
+                link = await self._resolve(scope, send, host, link)
+            except SQLAlchemyError:
+                log.exception("link look-up failed for %s", scope["path"])
+                await _plain(send, scope, 503, b"Service Unavailable\n")
+                return
+            if link is None:
+                await self.api(scope, receive, send)
+                return
+            if link is ANSWERED:
+                return
+        raw_referrer = headers.get(b"referer")
+        referrer = raw_referrer.decode("latin-1") if raw_referrer is not None else None
+        location = link.location
+        if link.template is not None:
+            location = location_header(fill_click_time(link.template, _referrer_host(referrer)))
+        if scope["method"] == "GET":
+            client = scope.get("client")
+            user_agent = headers.get(b"user-agent")
+            accept_language = headers.get(b"accept-language")
+            self.journal.append(
+                link.link_id, link.project_id, time.time(),
+                user_agent.decode("latin-1") if user_agent is not None else None, client[0] if client else None,
+                referrer,
+                accept_language.decode("latin-1") if accept_language is not None else None,
+            )
+        count_redirect(link.status)
+        await send({"type": "http.response.start", "status": link.status,
+                    "headers": [(b"location", location), CACHE_CONTROL, NO_BODY]})
+        await send({"type": "http.response.body", "body": b""})
 
     def _warming(self, receive: Receive) -> Receive:
         """The lifespan `receive`, filling the link cache before startup completes: a (re)started process then
@@ -89,60 +121,33 @@ class RedirectApp:
 
         return receive_and_warm
 
-    async def _redirect(self, scope: Scope, send: Send) -> bool:
-        """Answer the request if it is ours; False hands it to the API."""
-        host = referrer = user_agent = accept_language = None
-        for name, value in scope["headers"]:
-            if name == b"host":
-                host = value.decode("latin-1").lower()
-            elif name == b"referer":
-                referrer = value.decode("latin-1")
-            elif name == b"user-agent":
-                user_agent = value.decode("latin-1")
-            elif name == b"accept-language":
-                accept_language = value.decode("latin-1")
-        if host is None:
-            return False
+    async def _resolve(self, scope: Scope, send: Send, host: str, found: object) -> LinkEntry | _Answered | None:
+        """The link to answer with; ANSWERED when a root, not-found or plain answer was sent; None hands the request
+        to the API. `found` is the API host's `peek_link` answer (None or MISS), MISS on any other host."""
         path: str = scope["path"]
         if host == self.api_host:
             short = path[1:]
-            # A cached link answers without the path checks: no link's path is ever an API word.
-            link = self.cache.peek_link(host, short)
-            if link is None or link is MISS:
-                if not short:
-                    domain = await self._domain(host)
-                    return domain is not None and await _to_root(send, scope, domain, fallback=False)
-                if not SHORT_PATH.fullmatch(short) or short.lower() in RESERVED_PATHS:
-                    return False
-                link = await self._found_link(host, short, link)
-                if link is None:
-                    domain = await self._domain(host)
-                    return domain is not None and await _to_not_found(send, scope, domain)
-        else:
-            prefix, _, short = path[1:].rstrip("/").rpartition("/")
-            domain_key = f"{host}/{prefix.lower()}" if prefix else host
-            domain = await self._domain(domain_key)
-            if domain is None:
-                return await self._elsewhere(send, scope, host, domain_key, short)
             if not short:
-                return await _to_root(send, scope, domain, fallback=True)
-            link = await self._found_link(domain_key, short, self.cache.peek_link(domain_key, short))
+                domain = await self._domain(host)
+                return _answered(domain is not None and await _to_root(send, scope, domain, fallback=False))
+            if not SHORT_PATH.fullmatch(short) or short.lower() in RESERVED_PATHS:
+                return None
+            link = await self._found_link(host, short, found)
             if link is None:
-                return await _to_not_found(send, scope, domain)
-        location = link.location
-        if link.template is not None:
-            location = location_header(fill_click_time(link.template, _referrer_host(referrer)))
-        if scope["method"] == "GET":
-            client = scope.get("client")
-            self.journal.append(
-                link.link_id, link.project_id, time.time(), user_agent, client[0] if client else None, referrer,
-                accept_language,
-            )
-        count_redirect(link.status)
-        await send({"type": "http.response.start", "status": link.status,
-                    "headers": [(b"location", location), CACHE_CONTROL, NO_BODY]})
-        await send({"type": "http.response.body", "body": b""})
-        return True
+                domain = await self._domain(host)
+                return _answered(domain is not None and await _to_not_found(send, scope, domain))
+            return link
+        prefix, _, short = path[1:].rstrip("/").rpartition("/")
+        domain_key = f"{host}/{prefix.lower()}" if prefix else host
+        domain = await self._domain(domain_key)
+        if domain is None:
+            return _answered(await self._elsewhere(send, scope, host, domain_key, short))
+        if not short:
+            return _answered(await _to_root(send, scope, domain, fallback=True))
+        link = await self._found_link(domain_key, short, self.cache.peek_link(domain_key, short))
+        if link is None:
+            return _answered(await _to_not_found(send, scope, domain))
+        return link
 
     async def _elsewhere(self, send: Send, scope: Scope, host: str, domain_key: str, short: str) -> bool:
         """The path names no domain: `/n` may be the root of path-prefix domain `host/n`, and a deeper path on a
@@ -171,6 +176,17 @@ class RedirectApp:
         if self._readers is None:
             self._readers = anyio.CapacityLimiter(DB_READERS)
         return self._readers
+
+
+class _Answered:
+    """`_resolve` sent the answer itself (a root, not-found or plain response)."""
+
+
+ANSWERED: Final = _Answered()
+
+
+def _answered(handled: bool) -> _Answered | None:
+    return ANSWERED if handled else None
 
 
 def _host_of(url: str) -> str:

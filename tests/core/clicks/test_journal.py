@@ -1,4 +1,6 @@
 import os
+import sys
+import threading
 
 import orjson
 from hypothesis import given, settings
@@ -71,6 +73,68 @@ def test_rotate_seals_the_current_segment(journal: ClickJournal) -> None:
     claimed.consume()
     append(journal)
     assert journal.current_segment != current
+
+
+def test_appends_racing_rotations_lose_and_repeat_nothing(tmp_path) -> None:
+    """Appends take no lock: threads appending while another seals segments (and segments fill up) must still leave
+    every click exactly once in the sealed segments."""
+    journal = ClickJournal(tmp_path, 4096)  # small segments: appends also race the rotation on a full segment
+    threads, per_thread, done = 4, 3000, threading.Event()
+
+    def appender(link_id: int) -> None:
+        for _ in range(per_thread):
+            append(journal, link_id)
+
+    def rotator() -> None:
+        while not done.is_set():
+            journal.rotate()
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # hand the GIL over as often as possible, between any two steps
+    try:
+        workers = [threading.Thread(target=appender, args=(n,)) for n in range(1, threads + 1)]
+        sealer = threading.Thread(target=rotator)
+        for thread in [sealer, *workers]:
+            thread.start()
+        for thread in workers:
+            thread.join()
+        done.set()
+        sealer.join()
+    finally:
+        sys.setswitchinterval(switch)
+    journal.close()
+    paths = segment_paths(tmp_path)
+    assert all(b"\0" not in p.read_bytes() for p in paths)  # every segment cut to its written end
+    records = read_all(journal)
+    assert len({r.click_id for r in records}) == len(records) == threads * per_thread
+    assert sorted(r.link_id for r in records) == sorted(n for n in range(1, threads + 1) for _ in range(per_thread))
+
+
+def test_a_line_appended_while_sealing_is_kept(journal: ClickJournal) -> None:
+    """The race the racing test above can only hit by chance, made certain: a lock-free append lands between the
+    sealer reading the segment's end and closing it."""
+    append(journal)
+    mapped = journal._map
+    assert mapped is not None
+
+    class AppendDuringSeal:
+        raced = False
+
+        def tell(self) -> int:
+            end = mapped.tell()
+            if not self.raced:
+                self.raced = True
+                mapped.write(encode_line("raced", 9, 7, 1.0, None, None, None, None))
+            return end
+
+        def __getattr__(self, name: str):
+            return getattr(mapped, name)
+
+    journal._map = AppendDuringSeal()  # type: ignore[assignment]
+    path = journal.current_segment
+    journal.close()
+    assert path is not None and b"\0" not in path.read_bytes()
+    assert [r.link_id for r in decode_lines(path.read_bytes())[0]] == [1, 9]
 
 
 def test_hostile_fields_are_bounded(journal: ClickJournal) -> None:

@@ -39,6 +39,9 @@ MAX_USER_AGENT = 512
 MAX_REFERRER = 2048
 MAX_IP = 64
 MAX_ACCEPT_LANGUAGE = 100
+# Bytes past a segment's recorded end that `_seal` checks for lines appended while it sealed: one line per appending
+# thread at most, and a line is at most ~16 KiB (bounded fields, JSON-escaped).
+TAIL_WINDOW = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +135,8 @@ class ClickJournal:
         # Appends run on the event loop, rotations on the pipeline thread: one short lock between them.
         self._lock = threading.Lock()
         self._fd: int | None = None
-        self._map: mmap.mmap | None = None
+        self._map: mmap.mmap | None = None  # the segment being written; its position is the written end
         self._path: Path | None = None
-        self._written = 0
         self._reset_identity()
         # A forked child must not write into (or hold the lock of) its parent's segment.
         ref = weakref.ref(self)
@@ -151,7 +153,7 @@ class ClickJournal:
             self._map.close()  # only this process's mapping; the parent's stays
         if self._fd is not None:
             os.close(self._fd)  # only this process's copy; the parent keeps its lock
-        self._fd, self._map, self._path, self._written = None, None, None, 0
+        self._fd, self._map, self._path = None, None, None
         self._reset_identity()
 
     @property
@@ -168,31 +170,44 @@ class ClickJournal:
         referrer: str | None,
         accept_language: str | None,
     ) -> None:
-        """Journal one click. Never raises into the redirect: an I/O failure is logged."""
+        """Journal one click. Never raises into the redirect: an I/O failure is logged.
+
+        The common case takes no lock: `mmap.write` copies the line at the segment's position and advances it in one
+        C call under the GIL, so appends from several threads never interleave. A segment being sealed meanwhile is
+        closed (the write raises ValueError, as it does on a full segment) and the slow path, under the lock, writes
+        the line into a new one; `_seal` keeps any line that landed while it was sealing."""
         line = encode_line(
             f"{self.writer_id}{next(self._ids):x}", link_id, project_id, ts, user_agent, ip, referrer, accept_language
         )
-        size = len(line)
+        segment = self._map
+        if segment is not None:
+            try:
+                segment.write(line)
+            except ValueError:  # full, or closed by `_seal`
+                pass
+            else:
+                count_captured()
+                return
+        self._append_locked(line)
+
+    def _append_locked(self, line: bytes) -> None:
         with self._lock:
             try:
                 segment = self._map
-                if segment is None or self._written + size > len(segment):
+                if segment is None or segment.tell() + len(line) > len(segment):
                     if segment is not None:
                         self._seal()
-                    segment = self._open_segment(max(self.segment_bytes, size))
-                segment[self._written:self._written + size] = line
+                    segment = self._open_segment(max(self.segment_bytes, len(line)))
+                segment.write(line)
             except OSError:
                 log.exception("click journal write failed in %s", self.directory)
                 return
-            self._written += size
             count_captured()
-            if self._written == len(segment):
-                self._seal()
 
     def rotate(self) -> Path | None:
         """Seal the current segment (if it holds anything) so a consumer may take it; returns its path."""
         with self._lock:
-            if self._map is None or self._written == 0:
+            if self._map is None or self._map.tell() == 0:
                 return None
             return self._seal()
 
@@ -224,18 +239,23 @@ class ClickJournal:
                 staging.unlink(missing_ok=True)
                 raise
             os.rename(staging, path)
-            self._fd, self._map, self._path, self._written = fd, segment, path, 0
+            self._fd, self._map, self._path = fd, segment, path
             return segment
         raise OSError(f"could not lock a new click journal segment in {self.directory}")
 
     def _seal(self) -> Path | None:
+        """Close the current segment and cut it to its written end. The caller holds the lock."""
         path, fd, segment = self._path, self._fd, self._map
-        self._fd, self._map, self._path, self._written, written = None, None, None, 0, self._written
+        self._fd, self._map, self._path = None, None, None  # appends from here on take the locked path
         try:
             if segment is not None:
-                segment.close()
-            if fd is not None:
-                os.ftruncate(fd, written)  # the written end; were this to fail, readers still stop at the NULs
+                written = segment.tell()
+                segment.close()  # an append still holding it now fails over to the locked path
+            if fd is not None and segment is not None:
+                # A lock-free append may have landed between tell() and close(): lines never hold a NUL and the
+                # unwritten rest is NULs, so the true end is where the NULs after `written` begin.
+                written += len(os.pread(fd, TAIL_WINDOW, written).rstrip(b"\0"))
+                os.ftruncate(fd, written)  # were this to fail, readers still stop at the NULs
         except OSError:
             log.exception("sealing click journal segment %s failed", path)
         finally:

@@ -103,7 +103,8 @@ V = TypeVar("V")
 
 
 class _Lru(Generic[K, V]):
-    """A bounded map with per-entry expiry; least recently used entries go first. Not locked: the owner locks."""
+    """A bounded map with per-entry expiry; least recently used entries go first. Not locked: the owner locks, except
+    for `hit`, which is safe beside a locked writer (see there)."""
 
     __slots__ = ("size", "_items")
 
@@ -119,6 +120,21 @@ class _Lru(Generic[K, V]):
             del self._items[key]
             return MISS
         self._items.move_to_end(key)
+        return item[1]
+
+    def hit(self, key: K, now: float) -> V | None:
+        """The fresh value of `key` (made most recent), or None: the lock-free path of a look-up.
+
+        Safe without the owner's lock because each step is one C call under the GIL (a dict read, a reorder) and no
+        writer iterates the live map (`drop_where` and `update_where` iterate a snapshot). A key evicted by another
+        thread between the two steps is still answered this once."""
+        item = self._items.get(key)
+        if item is None or item[0] < now:
+            return None
+        try:
+            self._items.move_to_end(key)
+        except KeyError:
+            pass
         return item[1]
 
     def get_stale(self, key: K, now: float, grace: float) -> tuple[V | _Miss, bool]:
@@ -145,14 +161,14 @@ class _Lru(Generic[K, V]):
         self._items.pop(key, None)
 
     def drop_where(self, predicate: Callable[[K, V], bool]) -> int:
-        doomed = [k for k, (_, v) in self._items.items() if predicate(k, v)]
+        doomed = [k for k, (_, v) in list(self._items.items()) if predicate(k, v)]  # a snapshot: see `hit`
         for key in doomed:
             del self._items[key]
         return len(doomed)
 
     def update_where(self, predicate: Callable[[K, V], bool], change: Callable[[V], V]) -> int:
         """Replace the matching values in place, keeping their expiry and recency."""
-        changed = [(k, expires, change(v)) for k, (expires, v) in self._items.items() if predicate(k, v)]
+        changed = [(k, expires, change(v)) for k, (expires, v) in list(self._items.items()) if predicate(k, v)]
         for key, expires, value in changed:
             self._items[key] = (expires, value)
         return len(changed)
@@ -225,6 +241,9 @@ class LinkCache:
         with others: expiry then never turns a busy link, or a whole warmed cache at once, into inline misses."""
         key = (host_key, path)
         now = monotonic()
+        found = self._links.hit(key, now)  # the common case (a fresh link), without the lock
+        if found is not None:
+            return found
         with self._lock:
             found, stale = self._links.get_stale(key, now, self.ttl)
             if found is MISS:
