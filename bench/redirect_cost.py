@@ -27,7 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import BENCH
 
 APPS = {"bare": ("bare_app:app", False), "ours": ("sharelytics.app:create_app", True)}
 KINDS = ("hot", "random")
@@ -67,8 +66,8 @@ def child(app: str, paths_file: Path, host: str, requests: int, signals: Path) -
     from uvicorn.server import ServerState
 
     target, factory = APPS[app]
-    config = Config(target, factory=factory, app_dir=str(BENCH), lifespan="on", loop="uvloop", http="httptools",
-                    access_log=False, log_level="warning")
+    config = Config(target, factory=factory, lifespan="on", loop="uvloop", http="httptools", access_log=False,
+                    log_level="warning")  # bench/ is on sys.path: this script's own directory
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)
     config.load()
@@ -95,9 +94,13 @@ def child(app: str, paths_file: Path, host: str, requests: int, signals: Path) -
     loop.run_until_complete(lifespan.shutdown())
 
 
-def _wait_for(path: Path, timeout: float = 1800.0) -> None:
+def _wait_for(path: Path, proc: subprocess.Popen[bytes] | None = None, log: Path | None = None,
+              timeout: float = 1800.0) -> None:
+    """Until `path` exists; exits if `proc` (the child under valgrind) ends first, or after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not path.exists():
+        if proc is not None and proc.poll() is not None:
+            sys.exit(f"the child exited with {proc.returncode}:\n{log.read_text()[-3000:] if log else ''}")
         if time.monotonic() > deadline:
             sys.exit(f"gave up waiting for {path}")
         time.sleep(0.05)
@@ -110,18 +113,20 @@ def count(app: str, paths_file: Path, host: str, requests: int, env: dict[str, s
     cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--separate-threads=yes",
            f"--callgrind-out-file={out}", sys.executable, __file__, "--child", app, "--paths", str(paths_file),
            "--host", host, "--requests", str(requests), "--signals", str(signals)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = signals / "stderr.txt"  # a file, not a pipe: a full pipe would stall the child
+    with log.open("w") as stderr:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     try:
         for step, signal in (("on", "go"), ("off", "exit")):
-            _wait_for(signals / ("ready" if step == "on" else "done"))
+            _wait_for(signals / ("ready" if step == "on" else "done"), proc, log)
             subprocess.run(["callgrind_control", "-i", step, str(proc.pid)], check=True, capture_output=True)
             (signals / signal).touch()
-        _, err = proc.communicate(timeout=600)
+        proc.wait(timeout=600)
     finally:
         if proc.poll() is None:
             proc.kill()
     if proc.returncode != 0:
-        sys.exit(f"{app}: valgrind exited with {proc.returncode}\n{err[-2000:]}")
+        sys.exit(f"{app}: valgrind exited with {proc.returncode}\n{log.read_text()[-3000:]}")
     main_thread = out.with_name(out.name + "-01")  # --separate-threads: one file per thread, the first is main
     totals = re.search(r"^totals:\s+(\d+)", main_thread.read_text(), re.M)
     if totals is None:
