@@ -27,7 +27,10 @@ from sharelytics.metrics import stored_clicks
 log = logging.getLogger("sharelytics.clicks")
 
 NICENESS = 19  # the lowest: under saturation the redirect keeps the CPU, the durable journal absorbs the backlog
-BUSY_SHARE = 0.75  # of one CPU, used by the server process since the last step: its event loop is near its limit
+BUSY_SHARE = 0.75  # of one CPU, used by the server process over the probe: its event loop is near its limit
+# Seconds over which the server's load is read just before each step. A window reaching back to the previous step
+# could start before a burst and read it as idle: the writer would then take a CPU from the burst's first second.
+LOAD_PROBE = 0.2
 MAX_BACKOFF = 10.0
 STOP_TIMEOUT = 60.0
 
@@ -55,6 +58,9 @@ def _drain_until_stopped(settings: Settings, parent_pid: int) -> None:
         while not stop.wait(delay):
             if os.getppid() != parent_pid:
                 return  # the server is gone; whoever starts next recovers the journal
+            server.busy()  # opens a fresh window
+            if stop.wait(LOAD_PROBE):
+                break
             if holding_off(server.busy(), oldest_segment_age(settings.journal_dir), settings.click_writer_defer):
                 delay = settings.flush_interval
                 continue
