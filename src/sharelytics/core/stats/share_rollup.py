@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -101,7 +102,8 @@ def add_shares(conn: Connection, facts: Iterable[ShareFact]) -> None:
 
 
 def _add(conn: Connection, gathered: Gathered) -> None:
-    to_db = db_datetime(conn)
+    # Dozens of keys per link share a handful of hours and days: each is formatted once (strftime is the cost).
+    to_db = cache(db_datetime(conn))
     for table, cells in gathered.items():
         rows = [(p, basis, a, b, to_db(t), av, bv, count, to_db(latest))
                 for (p, basis, a, b, t, av, bv), (count, latest) in cells.items()]
