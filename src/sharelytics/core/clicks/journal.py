@@ -7,7 +7,8 @@ size when it is opened (`posix_fallocate`: a full disk fails there, with an erro
 truncated to its written end when it is sealed; the segment of a killed process keeps its tail of NULs, where a
 reader stops (`decode_lines`). Each process writes its own segment files and holds an exclusive `flock` on the one
 it is writing, so a consumer in any process can tell a sealed or orphaned segment (lockable) from one still being
-written (locked). Consuming segments lives in `segments.py`. See docs/decisions/2026-11-23-mapped-click-journal.md.
+written (locked). Consuming segments lives in `segments.py`. See docs/decisions/2026-11-23-mapped-click-journal.md
+and 2026-11-24-redirect-hot-path-without-locks.md (appends without the lock).
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ class ClickJournal:
     def __init__(self, directory: Path, segment_bytes: int) -> None:
         self.directory = Path(directory)
         self.segment_bytes = max(int(segment_bytes), 4096)
-        # Appends run on the event loop, rotations on the pipeline thread: one short lock between them.
+        # Taken to seal or open a segment (rotations run on the pipeline thread); an append takes it only when its
+        # segment is full or gone (see `append`).
         self._lock = threading.Lock()
         self._fd: int | None = None
         self._map: mmap.mmap | None = None  # the segment being written; its position is the written end
@@ -248,10 +250,9 @@ class ClickJournal:
         path, fd, segment = self._path, self._fd, self._map
         self._fd, self._map, self._path = None, None, None  # appends from here on take the locked path
         try:
-            if segment is not None:
+            if segment is not None and fd is not None:
                 written = segment.tell()
                 segment.close()  # an append still holding it now fails over to the locked path
-            if fd is not None and segment is not None:
                 # A lock-free append may have landed between tell() and close(): lines never hold a NUL and the
                 # unwritten rest is NULs, so the true end is where the NULs after `written` begin.
                 written += len(os.pread(fd, TAIL_WINDOW, written).rstrip(b"\0"))

@@ -119,7 +119,7 @@ class _Lru(Generic[K, V]):
     used entries from the old end to the young end, unmarked, before it evicts the oldest.
 
     Why not reorder on every hit (`move_to_end`): over 100,000 links the reorder touches two more entries' nodes,
-    spread over the heap, and took half of a random look-up's time (1.4 µs → 0.7 µs without it). A hit now writes
+    spread over the heap: a random look-up took 1.4 µs with it, 0.9 µs without (in process). A hit now writes
     only into the entry it has just read, which also makes `hit` safe without the owner's lock.
     Not locked otherwise: the owner locks."""
 
