@@ -14,7 +14,9 @@ through the change log (core/links/changes.py), within about a second. Entries a
 safety net; an expired link is answered for one more TTL while a background thread checks it against the database
 in a batch, so expiry never stalls a busy link. `warm()` fills the cache at startup (expiries
 spread over the second half of the TTL). Changes made in this process call `forget*` and are seen at once.
-See docs/decisions/2026-11-23-redirect-hot-path.md and 2026-11-23-mapped-click-journal.md.
+The map itself (expiry, second-chance eviction, the lock-free hit) is `lru.py`.
+See docs/decisions/2026-11-23-redirect-hot-path.md, 2026-11-23-mapped-click-journal.md and
+2026-11-24-redirect-hot-path-without-locks.md.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ import queue
 import random
 import threading
 from time import monotonic, sleep
-from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Final, Generic, Hashable, TypeVar
+from typing import Any, Final
 from urllib.parse import quote
 
 from sqlalchemy import Engine, Select, func, select
 
+from sharelytics.core.links.lru import MISS, Lru, Miss
 from sharelytics.storage.engine import read_only
 from sharelytics.storage.tables import domains, links, projects
 
@@ -39,16 +41,6 @@ log = logging.getLogger("sharelytics.redirect")
 NEGATIVE_TTL: Final = 5.0  # seconds an "unknown" answer is trusted: a new domain or link shows up this fast
 NEGATIVE_SHARE: Final = 8  # the negative LRU holds size // NEGATIVE_SHARE entries
 DOMAIN_SIZE: Final = 4096  # distinct hosts remembered (link domains and other hosts alike)
-
-
-class _Miss:
-    """The cache has no valid answer: ask the database (`load_*`)."""
-
-    def __repr__(self) -> str:
-        return "MISS"
-
-
-MISS: Final = _Miss()
 
 
 def location_header(url: str) -> bytes:
@@ -98,111 +90,6 @@ class DomainEntry:
     not_found_redirect: str | None
 
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class _Slot(Generic[V]):
-    """One entry: its value, when it expires, and whether it was used since eviction last considered it."""
-
-    __slots__ = ("value", "expires", "used")
-
-    def __init__(self, value: V, expires: float) -> None:
-        self.value = value
-        self.expires = expires
-        self.used = False
-
-
-class _Lru(Generic[K, V]):
-    """A bounded map with per-entry expiry, evicting the least recently used entries first, approximately: a hit
-    only marks its entry used (second chance, or CLOCK), and an insert into a full map moves up to `SECOND_CHANCES`
-    used entries from the old end to the young end, unmarked, before it evicts the oldest.
-
-    Why not reorder on every hit (`move_to_end`): over 100,000 links the reorder touches two more entries' nodes,
-    spread over the heap: a random look-up took 1.4 µs with it, 0.9 µs without (in process). A hit now writes
-    only into the entry it has just read, which also makes `hit` safe without the owner's lock.
-    Not locked otherwise: the owner locks."""
-
-    __slots__ = ("size", "_items")
-
-    SECOND_CHANCES = 8
-
-    def __init__(self, size: int) -> None:
-        self.size = max(int(size), 1)
-        self._items: OrderedDict[K, _Slot[V]] = OrderedDict()
-
-    def get(self, key: K, now: float) -> V | _Miss:
-        slot = self._items.get(key)
-        if slot is None:
-            return MISS
-        if slot.expires < now:
-            del self._items[key]
-            return MISS
-        slot.used = True
-        return slot.value
-
-    def hit(self, key: K, now: float) -> V | None:
-        """The fresh value of `key`, or None: the lock-free path of a look-up (a dict read, a flag set, both atomic
-        under the GIL; a writer holding the lock only ever replaces, moves or drops whole slots)."""
-        slot = self._items.get(key)
-        if slot is None or slot.expires < now:
-            return None
-        slot.used = True
-        return slot.value
-
-    def get_stale(self, key: K, now: float, grace: float) -> tuple[V | _Miss, bool]:
-        """Like get, but an entry expired less than `grace` ago is still returned, flagged stale, and its expiry is
-        pushed `grace` away so that one caller, not every one, asks for its refresh."""
-        slot = self._items.get(key)
-        if slot is None or slot.expires + grace < now:
-            if slot is not None:
-                del self._items[key]
-            return MISS, False
-        slot.used = True
-        if slot.expires >= now:
-            return slot.value, False
-        slot.expires = now + grace
-        return slot.value, True
-
-    def put(self, key: K, value: V, expires: float) -> None:
-        self._items.pop(key, None)
-        self._items[key] = _Slot(value, expires)
-        chances = self.SECOND_CHANCES
-        while len(self._items) > self.size:
-            oldest, slot = self._items.popitem(last=False)
-            if slot.used and chances:
-                chances -= 1
-                slot.used = False
-                self._items[oldest] = slot
-            elif oldest == key:  # only the new entry was left to consider: keep it, evict the next oldest
-                self._items[oldest] = slot
-                chances = 0
-
-    def pop(self, key: K) -> None:
-        self._items.pop(key, None)
-
-    def drop_where(self, predicate: Callable[[K, V], bool]) -> int:
-        doomed = [k for k, slot in self._items.items() if predicate(k, slot.value)]
-        for key in doomed:
-            del self._items[key]
-        return len(doomed)
-
-    def update_where(self, predicate: Callable[[K, V], bool], change: Callable[[V], V]) -> int:
-        """Replace the matching values in place, keeping their expiry and recency."""
-        changed = 0
-        for key, slot in self._items.items():
-            if predicate(key, slot.value):
-                slot.value = change(slot.value)
-                changed += 1
-        return changed
-
-    def clear(self) -> None:
-        self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 class _Refresher:
     """One daemon thread that re-reads stale links in batches, started on first need. Reads only."""
 
@@ -250,14 +137,14 @@ class LinkCache:
         self.negative_ttl = min(self.ttl, NEGATIVE_TTL)
         # Look-ups run on the event loop and fills in worker threads: one short, uncontended lock between them.
         self._lock = threading.Lock()
-        self._links: _Lru[tuple[str, str], LinkEntry] = _Lru(size)
-        self._absent: _Lru[tuple[str, str], None] = _Lru(max(size // NEGATIVE_SHARE, 1))
-        self._domains: _Lru[str, DomainEntry | None] = _Lru(DOMAIN_SIZE)
+        self._links: Lru[tuple[str, str], LinkEntry] = Lru(size)
+        self._absent: Lru[tuple[str, str], None] = Lru(max(size // NEGATIVE_SHARE, 1))
+        self._domains: Lru[str, DomainEntry | None] = Lru(DOMAIN_SIZE)
         self._refresher = _Refresher(self)
 
     # -- the fast side, on the event loop ------------------------------------------------------------------------
 
-    def peek_link(self, host_key: str, path: str) -> LinkEntry | None | _Miss:
+    def peek_link(self, host_key: str, path: str) -> LinkEntry | None | Miss:
         """The cached link, None when it is known not to exist, MISS when the database must be asked.
 
         An expired link is still answered for up to one more TTL while a background thread re-reads it, batched
@@ -275,7 +162,7 @@ class LinkCache:
             self._refresher.request(key, found)  # type: ignore[arg-type]
         return found
 
-    def peek_domain(self, host_key: str) -> DomainEntry | None | _Miss:
+    def peek_domain(self, host_key: str) -> DomainEntry | None | Miss:
         with self._lock:
             return self._domains.get(host_key, monotonic())
 
@@ -374,7 +261,7 @@ class LinkCache:
                 count += len(batch)
         return count
 
-    def _put_absent(self, lru: "_Lru[str, DomainEntry | None]", key: str, entry: DomainEntry, ttl: float) -> None:
+    def _put_absent(self, lru: "Lru[str, DomainEntry | None]", key: str, entry: DomainEntry, ttl: float) -> None:
         with self._lock:
             if lru.get(key, monotonic()) is MISS:
                 lru.put(key, entry, monotonic() + ttl)
