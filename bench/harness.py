@@ -31,17 +31,23 @@ class WrkResult:
     socket_errors: int
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
+def ensure_command(command: str, package: str | None = None) -> str:
+    """The path of `command`, installing its Debian `package` (default: the command's name) when it is missing."""
+    package = package or command
+    found = shutil.which(command)
     if found:
         return found
     if os.geteuid() != 0:
-        sys.exit("wrk is not installed: run `sudo apt-get install wrk` and try again")
-    print("installing wrk (apt-get install wrk) ...", flush=True)
+        sys.exit(f"{command} is not installed: run `sudo apt-get install {package}` and try again")
+    print(f"installing {package} (apt-get install {package}) ...", flush=True)
     subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ,
-                                                                             "DEBIAN_FRONTEND": "noninteractive"})
-    return shutil.which("wrk") or sys.exit("apt-get did not install wrk")
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which(command) or sys.exit(f"apt-get did not install {command}")
+
+
+def ensure_wrk() -> str:
+    return ensure_command("wrk")
 
 
 def free_port() -> int:

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from harness import ensure_command
 
 
 APPS = {"bare": ("bare_app:app", False), "ours": ("sharelytics.app:create_app", True)}
@@ -134,17 +134,6 @@ def count(app: str, paths_file: Path, host: str, requests: int, env: dict[str, s
     return int(totals.group(1)) / requests
 
 
-def ensure_valgrind() -> None:
-    if shutil.which("valgrind") and shutil.which("callgrind_control"):
-        return
-    if os.geteuid() != 0:
-        sys.exit("valgrind is not installed: run `sudo apt-get install valgrind` and try again")
-    print("installing valgrind (apt-get install valgrind) ...", flush=True)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "valgrind"], check=True, env=env)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="Counted requests per app and load.")
@@ -156,7 +145,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(args.child, args.paths, args.host, args.requests, args.signals)
-    ensure_valgrind()
+    for command in ("valgrind", "callgrind_control"):
+        ensure_command(command, "valgrind")
     from redirect import _env
     from setup_data import prepare
 

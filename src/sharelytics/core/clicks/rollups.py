@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -119,7 +120,7 @@ def upsert_rollups(
     hours: dict[tuple[int, int], int] = {}
     facet_rows = []
     partials = Partials()
-    at = _cached(second_to_db(conn))
+    at = cache(second_to_db(conn))  # the same few hours and days, thousands of times
     for facet, value in facets.items():
         link_id, hour, kind = facet[0], facet[1], facet[2]
         key = (link_id, hour)
@@ -150,16 +151,3 @@ def upsert_rollups(
     raw_add_counts(conn, click_facets, ("project_id", "hour", "link_id", *FACET_DIMENSIONS), ("clicks", "uniques"),
                    facet_rows)
     add_stats(conn, spread(partials), at)
-
-
-def _cached(convert: Callable[[int], Any]) -> Callable[[int], Any]:
-    """`convert` remembered per value: the rollups convert the same few hours and days thousands of times."""
-    seen: dict[int, Any] = {}
-
-    def at(second: int) -> Any:
-        found = seen.get(second)
-        if found is None:
-            found = seen[second] = convert(second)
-        return found
-
-    return at
