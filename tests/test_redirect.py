@@ -183,6 +183,16 @@ def test_other_methods_and_unknown_hosts_reach_the_api(routed: TestClient, servi
     assert routed.get(f"/{link.path}", follow_redirects=False).status_code == 302
 
 
+def test_the_api_host_serves_one_segment_paths_only_even_from_the_cache(routed: TestClient, services: Services,
+                                                                         engine: Engine, project: ProjectFixture) -> None:
+    """The hot path builds the cache key `host/path` from the request: `/n/<path>` on the API's host would be the
+    key of link `<path>` on a domain `sl.test/n`. The API's host does not serve such domains, cached or not."""
+    link = _link(engine, project, add_domain(engine, "sl.test/n", project.project))
+    services.link_cache.load_link("sl.test/n", link.path)
+    assert services.link_cache.peek_link("sl.test/n", link.path) is not MISS
+    assert routed.get(f"/n/{link.path}", follow_redirects=False).status_code == 218
+
+
 def test_the_api_hosts_root_redirect_wins_over_the_api(routed: TestClient, services: Services, engine: Engine) -> None:
     configure_domain(engine, services.shared_domain, root_redirect="http://example.org/welcome")
     services.link_cache.forget_domain(services.shared_domain.host_key)  # warmed at startup: this process changed it

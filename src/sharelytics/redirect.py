@@ -69,9 +69,12 @@ class RedirectApp:
             return
         # The API's host as sent (the usual case) reuses our own string: no decoding, and its hash is already known.
         host = self.api_host if raw_host == self._api_host_raw else raw_host.decode("latin-1").lower()
-        # The hot path, answered in this coroutine: a cached link on the API's host needs no path checks (no link's
-        # path is ever an API word). Everything else is resolved by `_resolve`.
-        link = self.cache.peek_link(host, scope["path"][1:]) if host == self.api_host else MISS
+        # The hot path, answered in this coroutine: a cached link on the API's host needs no other path check (no
+        # link's path is ever an API word), only one segment: `host/a/b` would be link `b` of a domain `host/a`, and
+        # that is not what the API's host serves. The key is `link_key(host, path)`, built with one concatenation.
+        # Everything else is resolved by `_resolve`.
+        path: str = scope["path"]
+        link = self.cache.peek(host + path) if host == self.api_host and path.count("/") == 1 else MISS
         if link is None or link is MISS:
             try:
                 link = await self._resolve(scope, send, host, link)

@@ -75,6 +75,26 @@ def test_rotate_seals_the_current_segment(journal: ClickJournal) -> None:
     assert journal.current_segment != current
 
 
+def test_a_rotation_can_open_the_next_segment_ahead(journal: ClickJournal) -> None:
+    """The pipeline's rotation opens the next segment itself (off the event loop): the next click lands in it, an
+    idle rotation keeps it, and one never written leaves no file behind."""
+    append(journal)
+    first = journal.current_segment
+    assert journal.rotate(reopen=True) == first
+    ahead = journal.current_segment
+    assert ahead is not None and ahead != first and try_claim(ahead) is None  # published, and locked by its writer
+    assert journal.rotate(reopen=True) is None and journal.current_segment == ahead  # nothing written: kept
+    append(journal, link_id=2)
+    assert journal.current_segment == ahead
+    assert journal.rotate(reopen=True) == ahead
+    unused = journal.current_segment
+    journal.close()
+    assert unused is not None and not unused.exists()
+    assert segment_paths(journal.directory) == [first, ahead]
+    assert [r.link_id for r in read_all(journal)] == [1, 2]
+    assert all(b"\0" not in p.read_bytes() for p in (first, ahead))
+
+
 def test_appends_racing_rotations_lose_and_repeat_nothing(tmp_path) -> None:
     """Appends take no lock: threads appending while another seals segments (and segments fill up) must still leave
     every click exactly once in the sealed segments."""
@@ -86,8 +106,10 @@ def test_appends_racing_rotations_lose_and_repeat_nothing(tmp_path) -> None:
             append(journal, link_id)
 
     def rotator() -> None:
+        reopen = False
         while not done.is_set():
-            journal.rotate()
+            journal.rotate(reopen=reopen)  # both ways: the next segment opened here, or by the next append
+            reopen = not reopen
 
     switch = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # hand the GIL over as often as possible, between any two steps

@@ -24,6 +24,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
@@ -43,6 +44,18 @@ MAX_ACCEPT_LANGUAGE = 100
 # Bytes past a segment's recorded end that `_seal` checks for lines appended while it sealed: one line per appending
 # thread at most, and a line is at most ~16 KiB (bounded fields, JSON-escaped).
 TAIL_WINDOW = 1 << 20
+# A segment opened ahead by `rotate(reopen=True)` gets its first pages written (with NULs) before any click lands
+# there: twice what the sealed segment held, at least PREWRITE_MIN bytes, at most the whole segment.
+PREWRITE_MIN = 1 << 16
+PAGE = mmap.PAGESIZE
+
+
+class _Segment(NamedTuple):
+    """A published, locked and mapped segment file."""
+
+    path: Path
+    fd: int
+    map: mmap.mmap
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,19 +212,50 @@ class ClickJournal:
                 if segment is None or segment.tell() + len(line) > len(segment):
                     if segment is not None:
                         self._seal()
-                    segment = self._open_segment(max(self.segment_bytes, len(line)))
+                    self._path, self._fd, segment = self._create_segment(max(self.segment_bytes, len(line)))
+                    self._map = segment
                 segment.write(line)
             except OSError:
                 log.exception("click journal write failed in %s", self.directory)
                 return
             count_captured()
 
-    def rotate(self) -> Path | None:
-        """Seal the current segment (if it holds anything) so a consumer may take it; returns its path."""
+    def rotate(self, reopen: bool = False) -> Path | None:
+        """Seal the current segment (if it holds anything) so a consumer may take it; returns its path.
+
+        With `reopen` (the pipeline's periodic rotation, off the event loop) the next segment is opened here too,
+        before the lock is taken, with its first pages already written. Otherwise the next click opens it on the
+        event loop, and the clicks after it take a page fault per page they reach: measured, 2.5 ms for the first
+        write into an 8 MiB segment and 1 ms per MiB after it, against 0.35 ms per MiB into pages already written.
+        `os.pwrite` and the file calls release the GIL, so that work runs beside the event loop."""
+        current = self._map
+        if current is None or current.tell() == 0:
+            return None
+        successor = self._prepare(current.tell()) if reopen else None
         with self._lock:
-            if self._map is None or self._map.tell() == 0:
+            if self._map is None or self._map.tell() == 0:  # closed meanwhile, or just replaced when full
+                if successor is not None:
+                    self._close(successor.path, successor.fd, successor.map)  # empty: unpublished
                 return None
-            return self._seal()
+            path = self._seal()
+            if successor is not None:
+                self._path, self._fd, self._map = successor
+            return path
+
+    def _prepare(self, written: int) -> _Segment | None:
+        """A new segment with its first pages written; None (logged) when it cannot be made: the next click then
+        opens one, as without `reopen`."""
+        try:
+            segment = self._create_segment(self.segment_bytes)
+        except OSError:
+            log.exception("could not open the next click journal segment in %s", self.directory)
+            return None
+        ahead = min(self.segment_bytes, max(PREWRITE_MIN, -(-2 * written // PAGE) * PAGE))
+        try:
+            os.pwrite(segment.fd, bytes(ahead), 0)
+        except OSError:  # allocated, so this should not fail; the segment works without it
+            log.exception("could not prepare click journal segment %s", segment.path)
+        return segment
 
     def close(self) -> None:
         """Seal the current segment; a later append opens a new one."""
@@ -219,7 +263,7 @@ class ClickJournal:
             if self._map is not None:
                 self._seal()
 
-    def _open_segment(self, size: int) -> mmap.mmap:
+    def _create_segment(self, size: int) -> _Segment:
         """Create, lock, allocate, then publish and map a segment: consumers only look at published names, so they
         never see it unlocked. The rename keeps the inode, and with it the lock."""
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -241,14 +285,19 @@ class ClickJournal:
                 staging.unlink(missing_ok=True)
                 raise
             os.rename(staging, path)
-            self._fd, self._map, self._path = fd, segment, path
-            return segment
+            return _Segment(path, fd, segment)
         raise OSError(f"could not lock a new click journal segment in {self.directory}")
 
     def _seal(self) -> Path | None:
         """Close the current segment and cut it to its written end. The caller holds the lock."""
         path, fd, segment = self._path, self._fd, self._map
         self._fd, self._map, self._path = None, None, None  # appends from here on take the locked path
+        return self._close(path, fd, segment)
+
+    @staticmethod
+    def _close(path: Path | None, fd: int | None, segment: mmap.mmap | None) -> Path | None:
+        """Unmap a segment no longer current, cut it to its written end and release it; one never written is
+        deleted instead (a segment opened ahead and not used). Returns its path, None when deleted."""
         try:
             if segment is not None and fd is not None:
                 written = segment.tell()
@@ -256,7 +305,11 @@ class ClickJournal:
                 # A lock-free append may have landed between tell() and close(): lines never hold a NUL and the
                 # unwritten rest is NULs, so the true end is where the NULs after `written` begin.
                 written += len(os.pread(fd, TAIL_WINDOW, written).rstrip(b"\0"))
-                os.ftruncate(fd, written)  # were this to fail, readers still stop at the NULs
+                if written == 0 and path is not None:  # still locked by us: no consumer can have it
+                    path.unlink(missing_ok=True)
+                    path = None
+                else:
+                    os.ftruncate(fd, written)  # were this to fail, readers still stop at the NULs
         except OSError:
             log.exception("sealing click journal segment %s failed", path)
         finally:

@@ -106,13 +106,14 @@ class ClickPipeline:
         return stored_clicks(self.writer.drain_journal(self.journal.directory, self.batch_size))
 
     def _background_step(self) -> None:
-        """Seal this process's segment; store clicks here only when no writer process does it."""
+        """Seal this process's segment and open its next one (off the event loop: see `ClickJournal.rotate`); store
+        clicks here only when no writer process does it."""
         if self.writer_process is not None:
-            self.journal.rotate()
+            self.journal.rotate(reopen=True)
             self.writer_process.ensure_running()
             return
         with self._lock:
-            self.journal.rotate()
+            self.journal.rotate(reopen=True)
             self._step()
 
     def _run(self) -> None:
