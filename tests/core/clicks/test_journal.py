@@ -76,23 +76,27 @@ def test_rotate_seals_the_current_segment(journal: ClickJournal) -> None:
 
 
 def test_a_rotation_can_open_the_next_segment_ahead(journal: ClickJournal) -> None:
-    """The pipeline's rotation opens the next segment itself (off the event loop): the next click lands in it, an
-    idle rotation keeps it, and one never written leaves no file behind."""
+    """The pipeline's rotation opens the next segment itself (off the event loop): the next click lands in it. One
+    still empty at the next rotation is deleted, and no other is opened: an idle journal holds no segment."""
     append(journal)
     first = journal.current_segment
     assert journal.rotate(reopen=True) == first
     ahead = journal.current_segment
     assert ahead is not None and ahead != first and try_claim(ahead) is None  # published, and locked by its writer
-    assert journal.rotate(reopen=True) is None and journal.current_segment == ahead  # nothing written: kept
     append(journal, link_id=2)
     assert journal.current_segment == ahead
     assert journal.rotate(reopen=True) == ahead
     unused = journal.current_segment
-    journal.close()
-    assert unused is not None and not unused.exists()
+    assert unused is not None and unused.exists()
+    assert journal.rotate(reopen=True) is None  # idle since: dropped
+    assert journal.current_segment is None and not unused.exists()
     assert segment_paths(journal.directory) == [first, ahead]
     assert [r.link_id for r in read_all(journal)] == [1, 2]
     assert all(b"\0" not in p.read_bytes() for p in (first, ahead))
+    append(journal, link_id=3)  # the next click opens a segment, as before any rotation
+    assert journal.rotate(reopen=True) is not None and journal.current_segment is not None
+    journal.close()  # one opened ahead and never written leaves no file behind
+    assert [r.link_id for r in read_all(journal)] == [1, 2, 3] and len(segment_paths(journal.directory)) == 3
 
 
 def test_appends_racing_rotations_lose_and_repeat_nothing(tmp_path) -> None:
@@ -105,10 +109,16 @@ def test_appends_racing_rotations_lose_and_repeat_nothing(tmp_path) -> None:
         for _ in range(per_thread):
             append(journal, link_id)
 
+    failures: list[BaseException] = []
+
     def rotator() -> None:
         reopen = False
         while not done.is_set():
-            journal.rotate(reopen=reopen)  # both ways: the next segment opened here, or by the next append
+            try:  # both ways: the next segment opened here, or by the next append
+                journal.rotate(reopen=reopen)
+            except BaseException as exc:  # a rotation racing a full segment's seal must not fail
+                failures.append(exc)
+                return
             reopen = not reopen
 
     switch = sys.getswitchinterval()
@@ -122,6 +132,7 @@ def test_appends_racing_rotations_lose_and_repeat_nothing(tmp_path) -> None:
             thread.join()
         done.set()
         sealer.join()
+        assert failures == []
     finally:
         sys.setswitchinterval(switch)
     journal.close()
@@ -157,6 +168,24 @@ def test_a_line_appended_while_sealing_is_kept(journal: ClickJournal) -> None:
     journal.close()
     assert path is not None and b"\0" not in path.read_bytes()
     assert [r.link_id for r in decode_lines(path.read_bytes())[0]] == [1, 9]
+
+
+def test_a_rotation_whose_segment_was_sealed_meanwhile_does_nothing(journal: ClickJournal) -> None:
+    """`rotate` reads the segment's end before it takes the lock (it opens the next segment first, unlocked): a seal
+    in between, by a full segment's append or another rotation, has closed the map, and `tell` raises."""
+    append(journal)
+    mapped = journal._map
+    assert mapped is not None
+
+    class SealedMeanwhile:
+        def tell(self) -> int:
+            raise ValueError("mmap closed or invalid")
+
+    journal._map = SealedMeanwhile()  # type: ignore[assignment]
+    assert journal.rotate(reopen=True) is None
+    journal._map = mapped
+    assert [r.link_id for r in read_all(journal)] == [1]
+    assert len(segment_paths(journal.directory)) == 1  # no segment opened ahead for nothing
 
 
 def test_hostile_fields_are_bounded(journal: ClickJournal) -> None:

@@ -5,10 +5,12 @@ One orjson line per click, copied into a segment file mapped `MAP_SHARED`: no sy
 (kill -9), which is the durability target, exactly as it did for `os.write`. A segment is allocated at its full
 size when it is opened (`posix_fallocate`: a full disk fails there, with an error, never as a SIGBUS on a store) and
 truncated to its written end when it is sealed; the segment of a killed process keeps its tail of NULs, where a
-reader stops (`decode_lines`). Each process writes its own segment files and holds an exclusive `flock` on the one
-it is writing, so a consumer in any process can tell a sealed or orphaned segment (lockable) from one still being
-written (locked). Consuming segments lives in `segments.py`. See docs/decisions/2026-11-23-mapped-click-journal.md
-and 2026-11-24-redirect-hot-path-without-locks.md (appends without the lock).
+reader stops (`decode_lines`). The pipeline's periodic rotation opens the next segment ahead, off the event loop,
+with its first pages written (`rotate(reopen=True)`). Each process writes its own segment files and holds an
+exclusive `flock` on the one it is writing, so a consumer in any process can tell a sealed or orphaned segment
+(lockable) from one still being written (locked). Consuming segments lives in `segments.py`. See
+docs/decisions/2026-11-23-mapped-click-journal.md, 2026-11-24-redirect-hot-path-without-locks.md (appends without
+the lock) and 2026-11-24-one-string-link-keys-and-segments-opened-ahead.md.
 """
 
 from __future__ import annotations
@@ -224,18 +226,24 @@ class ClickJournal:
         """Seal the current segment (if it holds anything) so a consumer may take it; returns its path.
 
         With `reopen` (the pipeline's periodic rotation, off the event loop) the next segment is opened here too,
-        before the lock is taken, with its first pages already written. Otherwise the next click opens it on the
-        event loop, and the clicks after it take a page fault per page they reach: measured, 2.5 ms for the first
-        write into an 8 MiB segment and 1 ms per MiB after it, against 0.35 ms per MiB into pages already written.
-        `os.pwrite` and the file calls release the GIL, so that work runs beside the event loop."""
+        before the lock is taken, with its first pages written. Otherwise the next click opens it on the event
+        loop, and the clicks after it take a page fault per page they reach: measured, 2.5 ms for the first write
+        into an 8 MiB segment and 1 ms per MiB after it, against 0.35 ms per MiB into pages already written.
+        `os.pwrite` and the file calls release the GIL, so that work runs beside the event loop. A segment opened
+        ahead that is still empty at the next rotation is deleted, and none opened after it: an idle journal holds
+        no segment (none to count as backlog, none growing old)."""
         current = self._map
-        if current is None or current.tell() == 0:
+        try:
+            written = current.tell() if current is not None else None
+        except ValueError:  # sealed meanwhile (a full segment, another rotation): this one has nothing to do
             return None
-        successor = self._prepare(current.tell()) if reopen else None
+        if written is None:
+            return None
+        successor = self._prepare(written) if reopen and written else None
         with self._lock:
-            if self._map is None or self._map.tell() == 0:  # closed meanwhile, or just replaced when full
+            if self._map is not current:  # sealed or replaced meanwhile
                 if successor is not None:
-                    self._close(successor.path, successor.fd, successor.map)  # empty: unpublished
+                    self._close(successor.path, successor.fd, successor.map)  # empty: deleted
                 return None
             path = self._seal()
             if successor is not None:
