@@ -69,7 +69,7 @@ class LinkEntry:
 def link_key(host_key: str, path: str) -> str:
     """A link's key in the cache: `dom.ai/n` + `12345` -> `dom.ai/n/12345`. One string, not a (host, path) tuple:
     the redirect builds it with one concatenation and the map compares strings only (over 100,000 random links the
-    tuple's allocation, hashing and extra object cost about 0.35 µs a look-up). Unambiguous: a path is base-62, so
+    tuple's allocation, hashing and extra object cost about 0.4 µs a look-up). Unambiguous: a path is base-62, so
     the last `/` splits the key back."""
     return f"{host_key}/{path}"
 
