@@ -83,6 +83,7 @@ def test_a_rotation_can_open_the_next_segment_ahead(journal: ClickJournal) -> No
     assert journal.rotate(reopen=True) == first
     ahead = journal.current_segment
     assert ahead is not None and ahead != first and try_claim(ahead) is None  # published, and locked by its writer
+    assert ahead.stat().st_size == journal.segment_bytes  # its first pages written, never past its end
     append(journal, link_id=2)
     assert journal.current_segment == ahead
     assert journal.rotate(reopen=True) == ahead
