@@ -234,17 +234,17 @@ class ClickJournal:
         ahead that is still empty at the next rotation is deleted, and none opened after it: an idle journal holds
         no segment (none to count as backlog, none growing old)."""
         current = self._map
-        try:
-            written = current.tell() if current is not None else None
-        except ValueError:  # sealed meanwhile (a full segment, another rotation): this one has nothing to do
+        if current is None:
             return None
-        if written is None:
+        try:
+            written = current.tell()
+        except ValueError:  # sealed meanwhile (a full segment, another rotation): this one has nothing to do
             return None
         successor = self._prepare(written) if reopen and written else None
         with self._lock:
             if self._map is not current:  # sealed or replaced meanwhile
                 if successor is not None:
-                    self._close(successor.path, successor.fd, successor.map)  # empty: deleted
+                    self._close(*successor)  # empty: deleted
                 return None
             path = self._seal()
             if successor is not None:
